@@ -6,7 +6,8 @@ set -euo pipefail
 
 PKGS=(krb5-kdc krb5-admin-server krb5-user krb5-gss-samples libgssapi-krb5-2
       apache2 libapache2-mod-auth-gssapi gss-ntlmssp squid python3-gssapi
-      samba winbind smbclient krb5-config ldb-tools curl tshark
+      samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind smbclient
+      krb5-config ldb-tools curl tshark
       procps iproute2 psmisc systemd libnss-wrapper)
 # systemd: provides systemd-socket-activate (used to keep gss-server on loopback)
 
@@ -51,15 +52,22 @@ echo "+ $CMD"
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 
-# Stop any system daemon that a postinst may have started anyway (no container init here,
-# so policy-rc.d should have prevented it). Only stop via the packaged init scripts.
-for svc in apache2 squid samba-ad-dc smbd nmbd winbind krb5-kdc krb5-admin-server; do
-  if [[ -x /etc/init.d/$svc ]]; then
-    /etc/init.d/$svc status >/dev/null 2>&1 && { echo "stopping system $svc"; /etc/init.d/$svc stop || true; }
-  fi
-done
+# Stop any system daemon that a postinst may have started anyway (policy-rc.d should have
+# prevented it). Only daemons actually running are stopped, via their packaged init script.
+running() { ps -eo comm= | grep -qxE "$1"; }
+stop_if() { # $1 = comm regex, $2 = init script
+  if running "$1" && [[ -x /etc/init.d/$2 ]]; then echo "stopping system $2"; /etc/init.d/$2 stop || true; fi
+}
+stop_if 'apache2' apache2
+stop_if 'squid' squid
+stop_if 'samba' samba-ad-dc
+stop_if 'smbd' smbd
+stop_if 'nmbd' nmbd
+stop_if 'winbindd' winbind
+stop_if 'krb5kdc' krb5-kdc
+stop_if 'kadmind' krb5-admin-server
 left=$(ps -eo pid=,comm= | awk '$2 ~ /^(apache2|squid|samba|smbd|nmbd|winbindd|krb5kdc|kadmind)$/' || true)
 if [[ -n "$left" ]]; then
-  echo "install.sh: WARNING system daemons still running:" >&2; echo "$left" >&2
+  echo "install.sh: WARNING system daemons still running (not started by the lab?):" >&2; echo "$left" >&2
 fi
 echo "install.sh: done"
