@@ -177,10 +177,8 @@ M=/usr/lib/apache2/modules
 cat > "$S/apache/cgi/whoami" <<'EOF'
 #!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'
-echo "REMOTE_USER=$REMOTE_USER"
-echo "GSS_NAME=$GSS_NAME"
-echo "GSS_MECH=$GSS_MECH"
-echo "AUTH_TYPE=$AUTH_TYPE"
+# printf, not echo: dash's echo would eat the backslash in DOMAIN\user
+printf 'REMOTE_USER=%s\nGSS_NAME=%s\nGSS_MECH=%s\nAUTH_TYPE=%s\n' "$REMOTE_USER" "$GSS_NAME" "$GSS_MECH" "$AUTH_TYPE"
 EOF
 chmod 755 "$S/apache/cgi/whoami"
 echo "public page" > "$S/apache/htdocs/public/index.html"
