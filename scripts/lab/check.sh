@@ -7,6 +7,7 @@ S=${1:-${LAB_STATE_DIR:-}}
 [[ -n "$S" && -f "$S/env.sh" ]] || { echo "check.sh: no lab state dir (arg or LAB_STATE_DIR)" >&2; exit 2; }
 # shellcheck disable=SC1091
 source "$S/env.sh"
+SAMBA_HTTP_HOST=${LAB_SAMBA_HTTP_SPN#HTTP/}; SAMBA_HTTP_HOST=${SAMBA_HTTP_HOST%@*}
 CK=$S/check; rm -rf "$CK"; mkdir -p "$CK"
 fails=0
 pass() { echo "PASS $1: $2"; }
@@ -117,12 +118,16 @@ print("squid-2.5-ntlmssp answered the ntlmssp-client-1 NEGOTIATE with TT (CHALLE
 c_gss_spnego() {
   local k n
   k=$(KRB5_CONFIG=$LAB_SAMBA_KRB5_CONFIG KRB5CCNAME=$SAMCC LAB_ACCEPTOR_KEYTAB=$LAB_SAMBA_HTTP_KEYTAB $T /usr/bin/python3 "$HERE/ntlm_auth_pair.py" spnego \
-      "$LAB_SAMBA_SMB_CONF" "$LAB_SAMBA_DOMAIN" alice "$LAB_SAMBA_PASS1" HTTP "${LAB_SAMBA_HTTP_SPN#HTTP/}" | sed 's/@SAMBA.TEST//') || { echo "krb5: $k"; return 1; }
+      "$LAB_SAMBA_SMB_CONF" "$LAB_SAMBA_DOMAIN" alice "$LAB_SAMBA_PASS1" HTTP "$SAMBA_HTTP_HOST") || { echo "krb5: $k"; return 1; }
   n=$(KRB5_CONFIG=$LAB_SAMBA_KRB5_CONFIG KRB5CCNAME=FILE:$CK/empty.cc $T /usr/bin/python3 "$HERE/ntlm_auth_pair.py" spnego \
       "$LAB_SAMBA_SMB_CONF" "$LAB_SAMBA_DOMAIN" alice "$LAB_SAMBA_PASS1") || { echo "ntlm: $n"; return 1; }
-  /usr/bin/python3 -c 'import json,sys
+  /usr/bin/python3 -c 'import json,sys,base64
+sys.path.insert(0, sys.argv[3]); from describe_token import describe
 k,n=json.loads(sys.argv[1]),json.loads(sys.argv[2])
-print("gss-spnego-client<->gss-spnego: Kerberos (HTTP keytab) %s in %d legs; NTLM %s in %d legs" % (k["user"], len(k["legs"]), n["user"], len(n["legs"])))' "$k" "$n"
+k0=describe(base64.b64decode(k["legs"][0]["b64"])); n0=describe(base64.b64decode(n["legs"][0]["b64"]))
+assert "AP-REQ" in k0, "Kerberos leg fell back: " + k0
+assert "NTLM NEGOTIATE" in n0, n0
+print("gss-spnego-client<->gss-spnego: Kerberos (HTTP keytab) %s in %d legs; NTLM %s in %d legs" % (k["user"], len(k["legs"]), n["user"], len(n["legs"])))' "$k" "$n" "$HERE"
 }
 run mit-kdc c_mit_kdc
 run apache-krb5 c_apache_krb5
