@@ -63,7 +63,8 @@ function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): InitialConte
   const l = resolveLimits(limits);
   if (bytes.length > l.maxBytes) decodeError('DECODE_LIMIT', `input of ${bytes.length} bytes exceeds the ${l.maxBytes}-byte limit`, 0);
   const h = readInitialContextTokenHeader(bytes, new DerContext(l));
-  return { mech: h.mech, innerToken: bytes.slice(h.innerStart, h.end) };
+  // A plain, unshared copy (Buffer.prototype.slice would return a view).
+  return { mech: h.mech, innerToken: new Uint8Array(bytes.subarray(h.innerStart, h.end)) };
 }
 
 function encode(v: InitialContextToken): Uint8Array {

@@ -12,8 +12,8 @@ import { OBJECT_IDENTIFIER } from '../../der/primitives.js';
 import { sequenceOf } from '../../der/combinators.js';
 import { tlvBytes } from '../../der/tlv.js';
 import { decodeDer, encodeError, type DerType } from '../../der/type.js';
-import { derCodec } from '../../der/codec.js';
 import type { Codec } from '../codec.js';
+import { spnegoCodec } from './internal.js';
 
 /** Most mechanisms accepted in one list (real peers send 1 to 6). */
 export const MAX_MECH_TYPES = 32;
@@ -23,7 +23,7 @@ export type MechTypeList = readonly MechType[];
 
 export const MechTypeListType: DerType<MechTypeList> = sequenceOf(OBJECT_IDENTIFIER, { min: 1, max: MAX_MECH_TYPES, label: 'MechTypeList' });
 
-export const MechTypeList: Codec<MechTypeList> = derCodec('MechTypeList', MechTypeListType);
+export const MechTypeList: Codec<MechTypeList> = spnegoCodec('MechTypeList', MechTypeListType);
 
 /** DER of a MechTypeList (`30 len 06 ...`), the input of the mechListMIC. */
 export function encodeMechTypeList(mechTypes: MechTypeList): Uint8Array {
@@ -67,7 +67,7 @@ export const MechTypeListWithDerType: DerType<MechTypesWithDer> = {
   matches: (t) => MechTypeListType.matches(t),
   decodeTlv(t, ctx) {
     const mechTypes = MechTypeListType.decodeTlv(t, ctx);
-    return { mechTypes, mechTypesDer: tlvBytes(t).slice() };
+    return { mechTypes, mechTypesDer: new Uint8Array(tlvBytes(t)) };
   },
   encode: (v: MechTypesWithDerInput) => mechTypesDerFor(v),
 };

@@ -15,10 +15,9 @@
 import { BIT_STRING, OCTET_STRING, type BitString } from '../../der/primitives.js';
 import { explicit, mapped, opt, req, sequence } from '../../der/combinators.js';
 import { encodeError, type DerType } from '../../der/type.js';
-import { derCodec } from '../../der/codec.js';
 import type { Codec } from '../codec.js';
 import { MechTypeListWithDerType, mechTypesDerFor, type MechTypeList } from './mech-type-list.js';
-import { compact } from './internal.js';
+import { compact, spnegoCodec } from './internal.js';
 
 export interface NegTokenInit {
   readonly mechTypes: MechTypeList;
@@ -70,7 +69,7 @@ export const NegTokenInitType: DerType<NegTokenInit> = mapped(
   'NegTokenInit',
 );
 
-export const NegTokenInit: NegTokenInitCodec = derCodec('NegTokenInit', NegTokenInitType);
+export const NegTokenInit: NegTokenInitCodec = spnegoCodec('NegTokenInit', NegTokenInitType);
 
 // --- ContextFlags helpers (RFC 4178 section 4.2.1): bit 0 is the most significant bit of the first byte.
 

@@ -17,10 +17,9 @@
 import { BIT_STRING, OCTET_STRING, type BitString } from '../../der/primitives.js';
 import { explicit, mapped, opt, sequence } from '../../der/combinators.js';
 import type { DerType } from '../../der/type.js';
-import { derCodec } from '../../der/codec.js';
 import type { Codec } from '../codec.js';
 import { MechTypeListWithDerType, mechTypesDerFor, type MechTypeList } from './mech-type-list.js';
-import { compact, GeneralStringExact } from './internal.js';
+import { compact, GeneralStringExact, spnegoCodec } from './internal.js';
 
 /** The hint name MS-SPNG tells servers to send. */
 export const NEG_HINTS_IGNORE_NAME = 'not_defined_in_RFC4178@please_ignore';
@@ -38,7 +37,7 @@ export const NegHintsType: DerType<NegHints> = sequence(
   'NegHints',
 );
 
-export const NegHints: Codec<NegHints> = derCodec('NegHints', NegHintsType);
+export const NegHints: Codec<NegHints> = spnegoCodec('NegHints', NegHintsType);
 
 export interface NegTokenInit2 {
   readonly mechTypes?: MechTypeList;
@@ -83,4 +82,4 @@ export const NegTokenInit2Type: DerType<NegTokenInit2> = mapped(
   'NegTokenInit2',
 );
 
-export const NegTokenInit2: Codec<NegTokenInit2> & { readonly type: DerType<NegTokenInit2> } = derCodec('NegTokenInit2', NegTokenInit2Type);
+export const NegTokenInit2: Codec<NegTokenInit2> & { readonly type: DerType<NegTokenInit2> } = spnegoCodec('NegTokenInit2', NegTokenInit2Type);

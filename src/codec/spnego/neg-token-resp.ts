@@ -15,8 +15,8 @@ import { decodeError } from '../../errors.js';
 import { ENUMERATED, OBJECT_IDENTIFIER, OCTET_STRING } from '../../der/primitives.js';
 import { explicit, mapped, opt, sequence } from '../../der/combinators.js';
 import { encodeError, type DerType } from '../../der/type.js';
-import { derCodec } from '../../der/codec.js';
 import type { Codec } from '../codec.js';
+import { spnegoCodec } from './internal.js';
 
 /** negState values in wire order: the index is the ENUMERATED value. */
 export const NEG_STATES = ['accept-completed', 'accept-incomplete', 'reject', 'request-mic'] as const;
@@ -49,4 +49,4 @@ export const NegTokenRespType: DerType<NegTokenResp> = sequence(
   'NegTokenResp',
 );
 
-export const NegTokenResp: Codec<NegTokenResp> & { readonly type: DerType<NegTokenResp> } = derCodec('NegTokenResp', NegTokenRespType);
+export const NegTokenResp: Codec<NegTokenResp> & { readonly type: DerType<NegTokenResp> } = spnegoCodec('NegTokenResp', NegTokenRespType);

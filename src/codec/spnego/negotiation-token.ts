@@ -12,8 +12,8 @@
 import { decodeError } from '../../errors.js';
 import { CLASS_CONTEXT, DerContext, describeTag, encodeConstructed, readChildren, readTlv, type Tlv } from '../../der/tlv.js';
 import { encodeError, expectTag, type DerType, type TagSpec } from '../../der/type.js';
-import { derCodec } from '../../der/codec.js';
 import type { Codec } from '../codec.js';
+import { spnegoCodec } from './internal.js';
 import { NegTokenInitType, type NegTokenInit, type NegTokenInitInput } from './neg-token-init.js';
 import { NegTokenInit2Type, type NegTokenInit2 } from './neg-token-init2.js';
 import { NegTokenRespType, type NegTokenResp } from './neg-token-resp.js';
@@ -96,4 +96,4 @@ export const NegotiationTokenType: DerType<NegotiationToken> = {
   },
 };
 
-export const NegotiationToken: NegotiationTokenCodec = derCodec('NegotiationToken', NegotiationTokenType);
+export const NegotiationToken: NegotiationTokenCodec = spnegoCodec('NegotiationToken', NegotiationTokenType);

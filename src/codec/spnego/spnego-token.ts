@@ -16,6 +16,7 @@ import { resolveLimits, type Codec, type DecodeLimits } from '../codec.js';
 import { DerContext, readTlv } from '../../der/tlv.js';
 import { OID } from '../../iana/oids.js';
 import { InitialContextToken, readInitialContextTokenHeader } from '../gss/initial-context-token.js';
+import { plain } from './internal.js';
 import { NegotiationTokenType, type NegotiationToken, type NegotiationTokenInput } from './negotiation-token.js';
 
 export interface SpnegoToken {
@@ -37,7 +38,8 @@ const FRAMED = 0x60;
 const BARE_INIT = 0xa0;
 const BARE_RESP = 0xa1;
 
-export function decodeSpnegoToken(bytes: Uint8Array, limits?: Partial<DecodeLimits>): SpnegoToken {
+export function decodeSpnegoToken(input: Uint8Array, limits?: Partial<DecodeLimits>): SpnegoToken {
+  const bytes = plain(input);
   const l = resolveLimits(limits);
   if (bytes.length > l.maxBytes) decodeError('DECODE_LIMIT', `input of ${bytes.length} bytes exceeds the ${l.maxBytes}-byte limit`, 0);
   if (bytes.length === 0) decodeError('DECODE_TRUNCATED', 'empty SPNEGO token', 0);

@@ -204,3 +204,20 @@ test('lab captures: every SPNEGO-looking token decodes and re-encodes byte for b
   }
   t.diagnostic(`${n} SPNEGO token(s) checked`);
 });
+
+test('decoding from a Buffer hands out plain, unshared byte fields', () => {
+  const v = vectors.tokens.find((x) => x.mechListMIC !== undefined && x.type === 'negTokenInit');
+  assert.ok(v);
+  const buf = Buffer.from(v.hex, 'hex');
+  const d = decodeSpnegoToken(buf);
+  if (d.token.type !== 'negTokenInit') return assert.fail('expected negTokenInit');
+  const { mechListMIC, mechTypesDer } = d.token.value;
+  assert.ok(mechListMIC);
+  assert.equal(Object.getPrototypeOf(mechListMIC), Uint8Array.prototype);
+  assert.equal(Object.getPrototypeOf(mechTypesDer), Uint8Array.prototype);
+  buf.fill(0);
+  assert.equal(toHex(mechListMIC), v.mechListMIC);
+  assert.equal(toHex(mechTypesDer), v.mechTypesDer);
+  const inner = InitialContextToken.decode(Buffer.from(v.hex, 'hex')).innerToken;
+  assert.equal(Object.getPrototypeOf(inner), Uint8Array.prototype);
+});
