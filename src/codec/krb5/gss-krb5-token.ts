@@ -47,8 +47,9 @@ export const gssKrb5TokenCodec: Codec<GssKrb5Token> = {
     return { tokId: kind, message: value } as GssKrb5Token;
   },
   encode(v: GssKrb5Token): Uint8Array {
-    const id = TokId[v.tokId] as number | undefined;
-    if (id === undefined) throw new SpnegoError('ENCODE_BAD_VALUE', `unknown krb5 token kind ${String(v.tokId)}`);
+    // Only the three context-establishment kinds (not MIC/Wrap, which are TokId entries too).
+    if (!Object.hasOwn(TYPES, v.tokId)) throw new SpnegoError('ENCODE_BAD_VALUE', `unknown krb5 token kind ${String(v.tokId)}`);
+    const id = TokId[v.tokId];
     const type = TYPES[v.tokId] as DerType<unknown>;
     return concat(Uint8Array.of(id >> 8, id & 0xff), type.encode(v.message));
   },
