@@ -8,9 +8,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 S=${1:-}
-if [[ -z "$S" ]]; then S=$(mktemp -d /tmp/spnego-lab.XXXXXX); else mkdir -p "$S"; fi
-S=$(cd "$S" && pwd)
-if [[ -s "$S/pids" ]]; then echo "up.sh: $S/pids exists: lab already up? run down.sh $S first" >&2; exit 1; fi
+if [[ -n "$S" && -s "$S/pids" ]]; then echo "up.sh: $S/pids exists: lab already up? run down.sh $S first" >&2; exit 1; fi
 
 for b in krb5kdc kadmind kdb5_util kadmin.local apache2 squid gss-server systemd-socket-activate \
          samba samba-tool ldbmodify ntlm_auth smbclient wbinfo curl klist kinit ss; do
@@ -31,6 +29,19 @@ ALICE_PW='Alice-Pass1'; BOB_PW='Bob-Pass1'
 S_ADMIN_PW='Admin-Samba1!'; S_ALICE_PW='Alice-Samba1!'; S_BOB_PW='Bob-Samba1!'; S_SVC_PW='Httpsvc-Samba1!'
 WAIT=${LAB_WAIT:-30}
 
+listening() { ss -Hltn "sport = :$2" 2>/dev/null | awk '{print $4}' | grep -qx "$1:$2"; }
+for p in "$MIT_IP:$KDC_PORT" "$MIT_IP:$KADMIN_PORT" "$MIT_IP:$KPASSWD_PORT" "$MIT_IP:$HTTP_PORT" \
+         "$MIT_IP:$SQUID_PORT" "$MIT_IP:$GSS_PORT" "$SAMBA_IP:445" "$SAMBA_IP:88"; do
+  if listening "${p%:*}" "${p##*:}" || listening "0.0.0.0" "${p##*:}"; then
+    echo "up.sh: port $p already in use (another lab up? see ss -ltnp)" >&2; exit 1; fi
+done
+# the winbindd socket path is compiled into the client libraries: only one DC per machine
+if [[ -S /run/samba/winbindd/pipe ]] && timeout 5 wbinfo -P >/dev/null 2>&1; then
+  echo "up.sh: a winbindd already answers on /run/samba/winbindd (another lab/Samba running?)" >&2; exit 1
+fi
+
+if [[ -z "$S" ]]; then S=$(mktemp -d /tmp/spnego-lab.XXXXXX); else mkdir -p "$S"; fi
+S=$(cd "$S" && pwd)
 mkdir -p "$S"/{mit,apache/cgi,apache/htdocs/public,apache/run,squid,gss,samba,log,rcache,ccache,ntlm}
 chmod 755 "$S"; chmod 1777 "$S/rcache"   # apache (www-data) and squid helpers (proxy) need access
 : > "$S/pids"
@@ -51,7 +62,6 @@ start() { # start NAME LOG CMD...   (own session/process group; pid == pgid)
   echo "$pid $name" >> "$S/pids"
   eval "PID_${name//-/_}=$pid"
 }
-listening() { ss -Hltn "sport = :$2" 2>/dev/null | awk '{print $4}' | grep -qx "$1:$2"; }
 wait_port() { # wait_port NAME PID IP PORT LOG...
   local name=$1 pid=$2 ip=$3 port=$4; shift 4
   local t=$((SECONDS + WAIT))
@@ -61,16 +71,6 @@ wait_port() { # wait_port NAME PID IP PORT LOG...
     sleep 0.1
   done
 }
-for p in "$MIT_IP:$KDC_PORT" "$MIT_IP:$KADMIN_PORT" "$MIT_IP:$KPASSWD_PORT" "$MIT_IP:$HTTP_PORT" \
-         "$MIT_IP:$SQUID_PORT" "$MIT_IP:$GSS_PORT" "$SAMBA_IP:445" "$SAMBA_IP:88"; do
-  if listening "${p%:*}" "${p##*:}" || listening "0.0.0.0" "${p##*:}"; then
-    echo "up.sh: port $p already in use (another lab up? see ss -ltnp)" >&2; exit 1; fi
-done
-# the winbindd socket path is compiled into the client libraries: only one DC per machine
-if [[ -S /run/samba/winbindd/pipe ]] && timeout 5 wbinfo -P >/dev/null 2>&1; then
-  echo "up.sh: a winbindd already answers on /run/samba/winbindd (another lab/Samba running?)" >&2; exit 1
-fi
-
 # ---------------------------------------------------------------- common env
 export KRB5_CONFIG=$S/krb5.conf
 export KRB5_KDC_PROFILE=$S/mit/kdc.conf
