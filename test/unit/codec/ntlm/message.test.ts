@@ -10,6 +10,9 @@ import {
   ntlmMessageType,
 } from '../../../../src/codec/ntlm/message.js';
 import { fromBase64, fromHex, toHex } from '../../../../src/bytes/encoding.js';
+import { micFlagged } from '../../../../src/codec/ntlm/authenticate.js';
+import { findAvPair } from '../../../../src/codec/ntlm/av-pairs.js';
+import { ntlmv2ResponseCodec } from '../../../../src/codec/ntlm/ntlmv2-response.js';
 
 const vectors = JSON.parse(readFileSync(`${process.cwd()}/test/vectors/ms-nlmp-messages.json`, 'utf8')) as {
   messages: { name: string; kind: string; hex: string }[];
@@ -76,12 +79,53 @@ function ntlmIn(token: Uint8Array): Uint8Array | undefined {
 test('NTLM message: lab captures (Samba, gss-ntlmssp) decode and round-trip byte for byte', { skip: captures.length === 0 ? 'no test/vectors/lab-captures.json yet' : false }, () => {
   let n = 0;
   for (const c of captures) {
-    const token = fromBase64(c.base64);
-    const ntlm = ntlmIn(token);
+    const ntlm = ntlmIn(fromBase64(c.base64));
     if (ntlm === undefined) continue;
     const m = decodeNtlmMessage(ntlm);
-    assert.equal(toHex(encodeNtlmMessage(m)), toHex(ntlm), c.name);
     n++;
+    assert.equal(toHex(encodeNtlmMessage(m)), toHex(ntlm), c.name);
+    if (c.kind !== undefined) assert.ok(c.kind.includes(m.messageType.replace('_MESSAGE', '')), `${c.name}: ${c.kind}`);
+    if (m.messageType === 'CHALLENGE_MESSAGE' && m.message.targetInfo) {
+      assert.ok(findAvPair(m.message.targetInfo, 'MsvAvNbComputerName'), c.name);
+    }
+    if (m.messageType === 'AUTHENTICATE_MESSAGE') {
+      const a = m.message;
+      // A MIC the client announces (MsvAvFlags 0x2) must be where the layout says one is.
+      if (micFlagged(a)) assert.ok(a.mic, `${c.name}: MsvAvFlags announces a MIC the layout has no room for`);
+      if (a.ntChallengeResponse.length > 24) {
+        const r = ntlmv2ResponseCodec.decode(a.ntChallengeResponse);
+        assert.equal(toHex(ntlmv2ResponseCodec.encode(r)), toHex(a.ntChallengeResponse), c.name);
+      }
+    }
   }
-  assert.ok(n > 0 || captures.every((c) => ntlmIn(fromBase64(c.base64)) === undefined));
+  assert.ok(n > 0, 'the captures hold NTLM tokens');
+});
+
+test('NTLM message: what the lab peers actually send (layout and MIC observations)', { skip: captures.length === 0 ? 'no captures' : false }, () => {
+  const byName = new Map(captures.map((c) => [c.name, c]));
+  const get = (name: string) => {
+    const c = byName.get(name);
+    return c === undefined ? undefined : decodeNtlmMessage(ntlmIn(fromBase64(c.base64))!);
+  };
+  // Samba's client points empty NEGOTIATE fields at offset 40 (Windows: 0): kept as layout.
+  const sambaNeg = get('ntlm_auth-ntlmssp-1-client');
+  if (sambaNeg?.messageType === 'NEGOTIATE_MESSAGE') {
+    assert.deepEqual(sambaNeg.message.layout?.fields.DomainName, { offset: 40, maxLen: 0 });
+  }
+  // Samba's client leaves room for and fills a MIC without announcing it in MsvAvFlags, and
+  // sends no Z(4) after MsvAvEOL: the structural MIC rule and the padding field both matter.
+  const sambaAuth = get('ntlm_auth-ntlmssp-3-client');
+  if (sambaAuth?.messageType === 'AUTHENTICATE_MESSAGE') {
+    assert.ok(sambaAuth.message.mic);
+    assert.equal(micFlagged(sambaAuth.message), false);
+    assert.deepEqual(ntlmv2ResponseCodec.decode(sambaAuth.message.ntChallengeResponse).clientChallenge.padding, new Uint8Array(0));
+  }
+  // gss-ntlmssp announces its MIC; its LmChallengeResponse is empty and NtChallengeResponse comes first.
+  const gssAuth = get('apache-ntlm-authenticate');
+  if (gssAuth?.messageType === 'AUTHENTICATE_MESSAGE') {
+    assert.ok(gssAuth.message.mic);
+    assert.equal(micFlagged(gssAuth.message), true);
+    assert.equal(gssAuth.message.lmChallengeResponse.length, 0);
+    assert.equal(gssAuth.message.layout?.fields.NtChallengeResponse.offset, 88);
+  }
 });
