@@ -7,11 +7,14 @@
 //
 // MIC presence. The MIC has no flag in the message header; MS-NLMP signals it inside the
 // NtChallengeResponse (MsvAvFlags bit 0x2 in the NTLMv2 AV pairs), which a codec should not have to
-// trust or parse. Real senders make room for it: Windows (and gss-ntlmssp, Samba) put the payload
+// trust or parse. Real senders make room for it: Windows, gss-ntlmssp 1.2 and Samba 4.17 (lab captures) put the payload
 // at offset 88 when they send a MIC, and at 72 (VERSION only) or 64 (neither) otherwise. So the
 // MIC is taken to be present exactly when the lowest offset of a non-empty payload field is >= 88
 // (fixed part 64 + VERSION 8 + MIC 16); if every field is empty, when the message is >= 88 bytes.
-// `micFlagged()` reads the MsvAvFlags claim so a caller can cross-check the two.
+// `micFlagged()` reads the MsvAvFlags claim so a caller can cross-check the two. They do differ in
+// practice: Samba 4.17's client (ntlm_auth, gss-spnego) lays out and fills the 16 MIC bytes without
+// setting MsvAvFlags 0x2 (test/vectors/lab-captures.json), so a flag-driven parser would misread it.
+// Whether to *require* a MIC is the mechanism's decision, not the codec's.
 //
 // Canonical (Windows) layout: DomainName, UserName, Workstation, LmChallengeResponse,
 // NtChallengeResponse, EncryptedRandomSessionKey; an empty field points at the current payload
