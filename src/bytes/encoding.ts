@@ -34,7 +34,7 @@ export function fromUtf16le(b: Uint8Array, offset = 0): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf16le');
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }

@@ -86,7 +86,7 @@ export class ByteReader {
   }
   /** A copy of the next `n` bytes. */
   take(n: number, what = 'bytes'): Uint8Array {
-    return this.bytesView(n, what).slice();
+    return new Uint8Array(this.bytesView(n, what)); // a plain copy even when the input is a Buffer
   }
   skip(n: number): void {
     this.need(n, 'skip');

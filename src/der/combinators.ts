@@ -169,7 +169,7 @@ export function rawElement(label = 'ANY', spec?: TagSpec): DerType<Uint8Array> {
     decodeTlv(t, ctx) {
       if (spec) expectTag(spec, t, label);
       walk(t, ctx);
-      return tlvBytes(t).slice();
+      return new Uint8Array(tlvBytes(t));
     },
     encode: (b) => b,
   };

@@ -86,7 +86,7 @@ export const NULL: DerType<null> = primitive(
 );
 
 /** OCTET STRING (primitive only in DER). The result is a copy. */
-export const OCTET_STRING: DerType<Uint8Array> = primitive(4, 'OCTET STRING', (v) => v.slice(), (b) => b);
+export const OCTET_STRING: DerType<Uint8Array> = primitive(4, 'OCTET STRING', (v) => new Uint8Array(v), (b) => b);
 
 export interface BitString {
   readonly bytes: Uint8Array;
@@ -105,7 +105,7 @@ export const BIT_STRING: DerType<BitString> = primitive(
     if (unusedBits > 0 && (v[v.length - 1]! & ((1 << unusedBits) - 1)) !== 0) {
       decodeError('DECODE_BAD_VALUE', 'BIT STRING unused bits are not zero', t.end - 1);
     }
-    return { bytes: v.slice(1), unusedBits };
+    return { bytes: new Uint8Array(v.subarray(1)), unusedBits };
   },
   (b) => {
     if (b.unusedBits < 0 || b.unusedBits > 7 || (b.bytes.length === 0 && b.unusedBits !== 0)) encodeError('bad BIT STRING unused-bit count');
@@ -187,7 +187,8 @@ export const KerberosTime: DerType<Date> = primitive(
     const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
     if (!m) return decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not YYYYMMDDHHMMSSZ', t.valueStart);
     const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-    const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+    const date = new Date(Date.UTC(2000, 0, 1, h, mi, se));
+    date.setUTCFullYear(y, mo - 1, d); // Date.UTC maps years 0-99 to 1900-1999
     if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
       decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not a valid date', t.valueStart);
     }

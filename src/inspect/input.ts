@@ -20,6 +20,7 @@ export interface InputToken {
 /** Largest header value we look at: real servers cap headers at 8-64 KiB. */
 export const MAX_INPUT_CHARS = 1024 * 1024;
 
+const KNOWN_SCHEMES = new Set(['negotiate', 'ntlm', 'kerberos', 'basic', 'digest', 'bearer']);
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -69,7 +70,11 @@ export function parseInputLine(line: string, opts: { hex?: boolean } = {}): Inpu
     s = m[2]!.trim();
   }
   if (!header && TOKEN68.test(s)) return [{ header: null, scheme: null, bytes: fromBase64(s) }];
-  return parseChallenges(s, header);
+  const out = parseChallenges(s, header);
+  // Without a header name, only well-known schemes make the input a header value (not a typo'd token).
+  const unknown = out.find((t) => !KNOWN_SCHEMES.has(t.scheme?.toLowerCase() ?? ''));
+  if (!header && unknown) throw new SpnegoError('UNKNOWN_TOKEN', `neither base64 nor a known auth scheme: ${JSON.stringify(unknown.scheme?.slice(0, 40))}`);
+  return out;
 }
 
 /** Parses a whole input (one or more lines); lines of `curl -v` output that are not auth headers are skipped. */

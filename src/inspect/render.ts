@@ -19,7 +19,16 @@ function leaf(v: InspectValue): string | undefined {
 }
 
 function leafObj(v: Obj): string | undefined {
-  if ('type' in v) return undefined;
+  if ('type' in v) {
+    // A node whose only field is `value` (an AV pair, say) reads best on one line.
+    const keys = Object.keys(v);
+    const inner = v.value;
+    if (keys.length === 2 && inner !== undefined) {
+      const l = leaf(inner);
+      if (l !== undefined) return `${v.type as string}: ${l}`;
+    }
+    return undefined;
+  }
   if ('oid' in v) return v.name ? `${v.name as string} (${v.oid as string})` : String(v.oid);
   if ('names' in v && 'hex' in v) {
     const names = v.names as string[];
@@ -40,7 +49,11 @@ function block(v: InspectValue, indent: string, out: string[]): void {
     for (const item of v as readonly InspectValue[]) {
       const l = leaf(item);
       if (l !== undefined) out.push(`${indent}- ${l}`);
-      else {
+      else if (isObj(item) && typeof item.type === 'string') {
+        const sub: string[] = [];
+        block(item, '', sub);
+        out.push(`${indent}- ${sub[0] ?? ''}`, ...sub.slice(1).map((x) => `${indent}  ${x}`));
+      } else {
         out.push(`${indent}-`);
         block(item, indent + '  ', out);
       }
