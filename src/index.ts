@@ -1,0 +1,10 @@
+// Public entry point. The GSS context API (initiator/acceptor) arrives with the mechanism
+// issues; today the package offers its error model, the wire codecs and token inspection.
+export { SpnegoError, GssMajor, ERROR_CODES, isSpnegoError, type ErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, type Codec, type DecodeLimits } from './codec/codec.js';
+export { OID, oidName, isKerberosOid } from './iana/oids.js';
+export * as spnegoCodec from './codec/spnego/index.js';
+export * as ntlmCodec from './codec/ntlm/index.js';
+export * as krb5Codec from './codec/krb5/index.js';
+export { InitialContextToken, hasInitialContextTokenHeader } from './codec/gss/initial-context-token.js';
+export { inspectInput, inspectBytes, renderReport, type InspectReport, type InspectedToken, type InspectNode } from './inspect/index.js';
