@@ -14,10 +14,12 @@ export function onlyTypedErrors(fn: () => unknown, codes?: readonly ErrorCode[])
   }
 }
 
-export function assertCode(fn: () => unknown, code: ErrorCode): SpnegoError {
+/** Asserts fn throws a SpnegoError with `code` (and, when given, at byte `offset`). */
+export function assertCode(fn: () => unknown, code: ErrorCode, offset?: number): SpnegoError {
   const e = onlyTypedErrors(fn);
   assert.ok(e, `expected ${code}, but nothing was thrown`);
   assert.equal(e.code, code, e.message);
+  if (offset !== undefined) assert.equal(e.offset, offset, e.message);
   return e;
 }
 

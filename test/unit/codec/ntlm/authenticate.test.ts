@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { assertCode } from '../../../helpers/errors.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SpnegoError, type ErrorCode } from '../../../../src/errors.js';
+import type { ErrorCode } from '../../../../src/errors.js';
 import {
   AUTHENTICATE_MIC_OFFSET,
   authenticateMessageCodec,
@@ -26,14 +27,7 @@ const vectors = JSON.parse(readFileSync(`${process.cwd()}/test/vectors/ms-nlmp-m
 };
 const auths = vectors.messages.filter((m) => m.kind === 'AUTHENTICATE_MESSAGE');
 
-function throwsCode(fn: () => unknown, code: ErrorCode, offset?: number): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof SpnegoError, `not a SpnegoError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (offset !== undefined) assert.equal(e.offset, offset, e.message);
-    return true;
-  });
-}
+const throwsCode = (fn: () => unknown, code: ErrorCode, offset?: number): void => void assertCode(fn, code, offset);
 
 const VERSION_5_1 = { productMajorVersion: 5, productMinorVersion: 1, productBuild: 2600, ntlmRevisionCurrent: 15 };
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { assertCode } from '../../../helpers/errors.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { SpnegoError, type ErrorCode } from '../../../../src/errors.js';
+import type { ErrorCode } from '../../../../src/errors.js';
 import {
   decodeNtlmMessage,
   encodeNtlmMessage,
@@ -18,14 +19,7 @@ const vectors = JSON.parse(readFileSync(`${process.cwd()}/test/vectors/ms-nlmp-m
   messages: { name: string; kind: string; hex: string }[];
 };
 
-function throwsCode(fn: () => unknown, code: ErrorCode, offset?: number): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof SpnegoError, `not a SpnegoError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (offset !== undefined) assert.equal(e.offset, offset, e.message);
-    return true;
-  });
-}
+const throwsCode = (fn: () => unknown, code: ErrorCode, offset?: number): void => void assertCode(fn, code, offset);
 
 test('NTLM message: dispatch on the 12-byte header, byte-exact round trip of the MS-NLMP examples', () => {
   for (const v of vectors.messages) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
+import { assertCode } from '../../../helpers/errors.js';
 import assert from 'node:assert/strict';
-import { SpnegoError, type ErrorCode } from '../../../../src/errors.js';
+import type { ErrorCode } from '../../../../src/errors.js';
 import { negotiateMessageCodec, type NegotiateMessage } from '../../../../src/codec/ntlm/negotiate.js';
 import { fromHex, toHex } from '../../../../src/bytes/encoding.js';
 import {
@@ -8,14 +9,7 @@ import {
   NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED,
 } from '../../../../src/iana/ntlm.js';
 
-function throwsCode(fn: () => unknown, code: ErrorCode, offset?: number): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof SpnegoError, `not a SpnegoError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (offset !== undefined) assert.equal(e.offset, offset, e.message);
-    return true;
-  });
-}
+const throwsCode = (fn: () => unknown, code: ErrorCode, offset?: number): void => void assertCode(fn, code, offset);
 
 const SIG = '4e544c4d53535000';
 const roundTrip = (hex: string): NegotiateMessage => {

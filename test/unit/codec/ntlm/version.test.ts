@@ -1,17 +1,11 @@
 import { test } from 'node:test';
+import { assertCode } from '../../../helpers/errors.js';
 import assert from 'node:assert/strict';
-import { SpnegoError, type ErrorCode } from '../../../../src/errors.js';
+import type { ErrorCode } from '../../../../src/errors.js';
 import { versionCodec } from '../../../../src/codec/ntlm/version.js';
 import { fromHex, toHex } from '../../../../src/bytes/encoding.js';
 
-function throwsCode(fn: () => unknown, code: ErrorCode, offset?: number): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof SpnegoError, `not a SpnegoError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (offset !== undefined) assert.equal(e.offset, offset, e.message);
-    return true;
-  });
-}
+const throwsCode = (fn: () => unknown, code: ErrorCode, offset?: number): void => void assertCode(fn, code, offset);
 
 test('VERSION: MS-NLMP 4.2 AUTHENTICATE version 5.1 build 2600 revision 15', () => {
   const b = fromHex('0501280a0000000f');
