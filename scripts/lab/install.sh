@@ -50,7 +50,11 @@ if [[ $need_update == 1 ]]; then apt-get update; fi
 
 echo "+ $CMD"
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+# Stale package lists give 404s on download: refresh them once and retry.
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" || {
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
 
 # Stop any system daemon that a postinst may have started anyway (policy-rc.d should have
 # prevented it). Only daemons actually running are stopped, via their packaged init script.
