@@ -130,8 +130,10 @@ class SambaPeer:
         else:
             cmd += ["--helper-protocol=ntlmssp-client-1", "--username=" + args.user,
                     "--domain=" + (args.domain or ""), "--password=" + (args.password or "")]
+        # ntlm_auth validates through winbindd: _NO_WINBINDD (set for gss-ntlmssp) would stop it
+        env = {k: v for k, v in os.environ.items() if k != "_NO_WINBINDD"}
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, bufsize=1)
+                                  stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.complete, self.user, self.legs, self.first = False, None, [], True
         self.result = None
 

@@ -1,0 +1,233 @@
+// Drives scripts/lab/ntlm_peer.py (a real NTLM peer: gss-ntlmssp through python-gssapi, or Samba's
+// ntlm_auth helpers) over stdin/stdout, one JSON object per line, so one child process serves a
+// whole handshake and then the per-message calls. Every call has a timeout; close() ends the child.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { repoPath } from './paths.js';
+
+export type PeerRole = 'gss-init' | 'gss-accept' | 'samba-accept' | 'samba-init';
+
+/** The subset of $LAB_STATE/lab.json the NTLM peers need. */
+export interface NtlmLab {
+  stateDir: string;
+  python: string;
+  ntlm: { domain: string; userFile: string; users: { name: string; password: string }[] };
+  samba: { domain: string; smbConf: string; ntlmAuth?: string; users: { name: string; password: string }[] };
+}
+
+/** Reads $LAB_STATE/lab.json; throws (never skips) when the lab is not up. */
+export function readLab(): NtlmLab {
+  const state = process.env.LAB_STATE;
+  if (!state) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
+  return JSON.parse(readFileSync(join(state, 'lab.json'), 'utf8')) as NtlmLab;
+}
+
+export interface PeerOptions {
+  /** gss-init: hostbased target, default HTTP@localhost. */
+  target?: string;
+  /** gss-init: user name in NTLM_USER_FILE; samba-init: the domain user. */
+  user?: string;
+  domain?: string;
+  /** gss-init: a password credential instead of the user file; samba-init: required. */
+  password?: string;
+  /** Comma-separated python-gssapi RequirementFlag names for gss-init. */
+  flags?: string;
+  /** Extra environment (e.g. NTLM_USER_FILE for a peer without the lab). */
+  env?: Record<string, string>;
+  /** Per-call timeout, default 15 s. */
+  timeoutMs?: number;
+  python?: string;
+}
+
+export interface PeerReply {
+  ok: boolean;
+  error?: string;
+  major?: number;
+  minor?: number;
+  token?: string | null;
+  data?: string;
+  complete?: boolean;
+  encrypted?: boolean;
+  [k: string]: unknown;
+}
+
+/** Environment for a peer: NTLM user file and no winbindd for gss-ntlmssp, the Samba config for ntlm_auth. */
+export function labPeerEnv(lab: NtlmLab): Record<string, string> {
+  return {
+    NTLM_USER_FILE: lab.ntlm.userFile,
+    _NO_WINBINDD: '1',
+    LAB_SAMBA_SMB_CONF: lab.samba.smbConf,
+    LAB_NTLM_AUTH: lab.samba.ntlmAuth ?? '/usr/bin/ntlm_auth',
+  };
+}
+
+export class NtlmPeer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly queue: string[] = [];
+  private waiter: ((line: string | null) => void) | undefined;
+  private closed = false;
+  private stderr = '';
+  private readonly emptyCcacheDir: string;
+  readonly timeoutMs: number;
+
+  private constructor(readonly role: PeerRole, opts: PeerOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    const args = [repoPath('scripts/lab/ntlm_peer.py'), role];
+    if (opts.target) args.push('--target', opts.target);
+    if (opts.user) args.push('--user', opts.user);
+    if (opts.domain !== undefined) args.push('--domain', opts.domain);
+    if (opts.password !== undefined) args.push('--password', opts.password);
+    if (opts.flags) args.push('--flags', opts.flags);
+    // No Kerberos ticket may leak in: an empty credential cache of our own.
+    this.emptyCcacheDir = mkdtempSync(join(tmpdir(), 'ntlm-peer-'));
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      KRB5CCNAME: `FILE:${join(this.emptyCcacheDir, 'cc')}`,
+      ...opts.env,
+    };
+    this.child = spawn(opts.python ?? '/usr/bin/python3', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-4000);
+    });
+    this.lines = createInterface({ input: this.child.stdout });
+    this.lines.on('line', (l) => {
+      if (this.waiter) {
+        const w = this.waiter;
+        this.waiter = undefined;
+        w(l);
+      } else this.queue.push(l);
+    });
+    this.lines.on('close', () => {
+      this.closed = true;
+      if (this.waiter) {
+        const w = this.waiter;
+        this.waiter = undefined;
+        w(null);
+      }
+    });
+  }
+
+  /** Spawns the peer and waits for its {"ready": role} line. */
+  static async start(role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
+    const p = new NtlmPeer(role, opts);
+    try {
+      const r = await p.read();
+      if (!r.ok || r.ready !== role) throw new Error(`ntlm_peer.py ${role} did not start: ${JSON.stringify(r)}`);
+    } catch (e) {
+      await p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  /** Spawns a peer with the lab's environment. */
+  static async startLab(lab: NtlmLab, role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
+    return NtlmPeer.start(role, { python: lab.python, ...opts, env: { ...labPeerEnv(lab), ...opts.env } });
+  }
+
+  private read(): Promise<PeerReply> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(new Error(`ntlm_peer.py ${this.role}: no answer within ${this.timeoutMs} ms; stderr: ${this.stderr}`));
+      }, this.timeoutMs);
+      const done = (line: string | null) => {
+        clearTimeout(timer);
+        if (line === null) return reject(new Error(`ntlm_peer.py ${this.role} exited; stderr: ${this.stderr}`));
+        try {
+          resolve(JSON.parse(line) as PeerReply);
+        } catch {
+          reject(new Error(`ntlm_peer.py ${this.role}: not JSON: ${line}; stderr: ${this.stderr}`));
+        }
+      };
+      const queued = this.queue.shift();
+      if (queued !== undefined) done(queued);
+      else if (this.closed) done(null);
+      else this.waiter = done;
+    });
+  }
+
+  /** Sends one request, returns the reply whether ok or not. */
+  async call(req: Record<string, unknown>): Promise<PeerReply> {
+    if (this.closed) throw new Error(`ntlm_peer.py ${this.role} is closed; stderr: ${this.stderr}`);
+    this.child.stdin.write(`${JSON.stringify(req)}\n`);
+    return this.read();
+  }
+
+  /** Like call, but throws on {"ok": false}. */
+  async must(req: Record<string, unknown>): Promise<PeerReply> {
+    const r = await this.call(req);
+    if (!r.ok) throw new Error(`ntlm_peer.py ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
+    return r;
+  }
+
+  /** One handshake leg; the reply's token (if any) as bytes. */
+  async step(token?: Uint8Array): Promise<{ token: Uint8Array | undefined; complete: boolean; reply: PeerReply }> {
+    const r = await this.must({ op: 'step', token: token ? b64(token) : null });
+    return { token: r.token ? unb64(r.token) : undefined, complete: r.complete === true, reply: r };
+  }
+
+  /** The raw reply of a step, for legs that are expected to fail. */
+  async tryStep(token?: Uint8Array): Promise<PeerReply> {
+    return this.call({ op: 'step', token: token ? b64(token) : null });
+  }
+
+  async wrap(data: Uint8Array, conf: boolean): Promise<{ token: Uint8Array; encrypted: boolean }> {
+    const r = await this.must({ op: 'wrap', data: b64(data), conf });
+    return { token: unb64(r.token!), encrypted: r.encrypted === true };
+  }
+
+  async unwrap(token: Uint8Array): Promise<{ data: Uint8Array; encrypted: boolean }> {
+    const r = await this.must({ op: 'unwrap', token: b64(token) });
+    return { data: unb64(r.data!), encrypted: r.encrypted === true };
+  }
+
+  async getMic(data: Uint8Array): Promise<Uint8Array> {
+    return unb64((await this.must({ op: 'get_mic', data: b64(data) })).token!);
+  }
+
+  /** Resolves ok:true/false; never throws for a refused MIC. */
+  async verifyMic(data: Uint8Array, token: Uint8Array): Promise<PeerReply> {
+    return this.call({ op: 'verify_mic', data: b64(data), token: b64(token) });
+  }
+
+  async info(): Promise<PeerReply> {
+    return this.must({ op: 'info' });
+  }
+
+  /** Asks the peer to quit, then kills it if it lingers. Safe to call twice. */
+  async close(): Promise<void> {
+    if (!this.closed && this.child.exitCode === null) {
+      try {
+        this.child.stdin.write('{"op":"quit"}\n');
+        this.child.stdin.end();
+      } catch {
+        /* already gone */
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.child.kill('SIGKILL');
+          resolve();
+        }, 3000);
+        this.child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        if (this.child.exitCode !== null) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    }
+    this.lines.close();
+    rmSync(this.emptyCcacheDir, { recursive: true, force: true });
+  }
+}
+
+export const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+export const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
