@@ -6,6 +6,7 @@ pyenv python3 on PATH has no gssapi).
   ntlm_peer.py ROLE [--target HTTP@localhost] [--user alice] [--domain D] [--password P]
                     [--smbconf FILE] [--flags mutual,integrity,...]
   ntlm_peer.py bench [--seconds 2] [--size 1048576] [--user alice]   (one JSON line, then exit)
+  ntlm_peer.py seq-evidence     (SeqNum/RC4 state of gss-ntlmssp tokens, raw and under SPNEGO)
 
 Roles
   gss-init     python-gssapi initiator, mech NTLMSSP 1.3.6.1.4.1.311.2.2.10 (gss-ntlmssp). Credentials:
@@ -283,9 +284,77 @@ def bench(args):
                       "messages": n, "size": args.size}), flush=True)
 
 
+def seq_evidence(args):
+    """What gss-ntlmssp does with sequence numbers and the RC4 sealing handle, raw NTLM and under
+    MIT's SPNEGO (which exchanges NTLM mechListMICs): SeqNum of each token, and whether the checksum
+    of the first application MIC is sealed with a fresh RC4 handle (keystream offset 0) or one that
+    went on after the mechListMIC (offset 8). Session key from GSS_C_INQ_SSPI_SESSION_KEY;
+    SIGNKEY/SEALKEY as MS-NLMP 3.4.5 (ESS, 128-bit). One JSON line."""
+    import gssapi, hashlib, hmac
+    F = gssapi.RequirementFlag
+    flags = [F.mutual_authentication, F.integrity, F.confidentiality, F.replay_detection,
+             F.out_of_sequence_detection]
+
+    def rc4(key):
+        S, j = list(range(256)), 0
+        for i in range(256):
+            j = (j + S[i] + key[i % len(key)]) & 255; S[i], S[j] = S[j], S[i]
+        st = [0, 0]
+
+        def ks(n):
+            i, j, out = st[0], st[1], bytearray()
+            for _ in range(n):
+                i = (i + 1) & 255; j = (j + S[i]) & 255; S[i], S[j] = S[j], S[i]
+                out.append(S[(S[i] + S[j]) & 255])
+            st[0], st[1] = i, j
+            return bytes(out)
+        return ks
+
+    def keys(sk, direction):
+        c = lambda what: hashlib.md5(sk + ("session key to %s %s key magic constant\0" % (direction, what)).encode()).digest()
+        return c("signing"), c("sealing")
+
+    def rc4_offset(sk, direction, sig, msg):
+        sign, seal = keys(sk, direction)
+        mac = hmac.new(sign, sig[12:16] + msg, hashlib.md5).digest()[:8]
+        for off in (0, 8, 16, 24):
+            ks = rc4(seal); ks(off)
+            if bytes(a ^ b for a, b in zip(mac, ks(8))) == sig[4:12]:
+                return off
+        return None
+
+    out = {}
+    for label, oid in (("ntlm", NTLM_OID), ("spnego", "1.3.6.1.5.5.2")):
+        mech = gssapi.OID.from_int_seq(oid)
+        ini = gssapi.SecurityContext(name=gssapi.Name(args.target, gssapi.NameType.hostbased_service),
+                                     mech=mech, usage="initiate", flags=flags)
+        acc = gssapi.SecurityContext(creds=gssapi.Credentials(usage="accept"), usage="accept")
+        tok = ini.step()
+        for _ in range(6):
+            tok = acc.step(tok)
+            if ini.complete and acc.complete:
+                break
+            tok = ini.step(tok)
+            if ini.complete and acc.complete:
+                break
+        sk = gssapi.raw.inquire_sec_context_by_oid(ini, gssapi.OID.from_int_seq(SESSION_KEY_OID))[0]
+        seq = lambda b: int.from_bytes(b[12:16], "little")
+        r = {"mech": acc.mech.dotted_form}
+        m1 = ini.get_signature(b"first")
+        r["initiatorFirstMic"] = {"seq": seq(m1), "rc4Offset": rc4_offset(sk, "client-to-server", m1, b"first")}
+        w = ini.wrap(b"second", True).message
+        r["initiatorNextWrapSeq"] = seq(w)
+        acc.verify_signature(b"first", m1); acc.unwrap(w)
+        m2 = acc.get_signature(b"first")
+        r["acceptorFirstMic"] = {"seq": seq(m2), "rc4Offset": rc4_offset(sk, "server-to-client", m2, b"first")}
+        out[label] = r
+    print(json.dumps(out), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("role", choices=["gss-init", "gss-accept", "samba-accept", "samba-init", "bench"])
+    ap.add_argument("role", choices=["gss-init", "gss-accept", "samba-accept", "samba-init", "bench",
+                                     "seq-evidence"])
     ap.add_argument("--target", default="HTTP@localhost")
     ap.add_argument("--user", default=os.environ.get("NTLMUSER", "alice"))
     ap.add_argument("--domain")
@@ -297,6 +366,8 @@ def main():
     args = ap.parse_args()
     if args.role == "bench":
         return bench(args)
+    if args.role == "seq-evidence":
+        return seq_evidence(args)
     try:
         peer = GssPeer(args.role, args) if args.role.startswith("gss-") else SambaPeer(args.role, args)
     except Exception as e:
