@@ -2,11 +2,13 @@
 //
 // NtHashStore is the one interface the acceptor needs. Two implementations:
 //  - MemoryNtHashStore, built from `{ 'DOMAIN\\user': 'password' | { ntHash } }`;
-//  - NtlmUserFileStore, reading gss-ntlmssp's NTLM_USER_FILE format: one `DOMAIN:user:password`
-//    line per user (the password is the rest of the line, so it may contain ':'); blank lines and
-//    lines starting with '#' are skipped. An empty DOMAIN field matches any domain. User and
-//    domain compare case-insensitively, as gss-ntlmssp does. With no path, the NTLM_USER_FILE
-//    environment variable names the file.
+//  - NtlmUserFileStore, reading gss-ntlmssp's NTLM_USER_FILE format (the Heimdal one), matching
+//    gss-ntlmssp's get_user_file_creds(): one `DOMAIN:user:password` line per user (the password
+//    is the rest of the line, so it may contain ':'; a trailing CR/LF is dropped); lines starting
+//    with '#' and lines without two ':' are skipped; the first matching line wins; user and domain
+//    compare case-insensitively; an empty domain in the lookup (a client that sent none) matches
+//    any line's domain, while an empty DOMAIN field in the file matches only an empty lookup.
+//    With no path, the NTLM_USER_FILE environment variable names the file.
 // Returned hashes are copies: the acceptor wipes them after use.
 import { readFile } from 'node:fs/promises';
 import { SpnegoError } from '../../errors.js';
@@ -31,12 +33,14 @@ function match(entries: readonly Entry[], user: string, domain: string): Uint8Ar
   const u = fold(user);
   const d = fold(domain);
   const exact = entries.find((e) => e.user === u && e.domain === d);
-  const any = exact ?? entries.find((e) => e.user === u && e.domain === '');
+  // A bare key matches any domain; an empty lookup domain matches any key for the user.
+  const any = exact ?? entries.find((e) => e.user === u && (e.domain === '' || d === ''));
   return any === undefined ? undefined : any.ntHash.slice();
 }
 
 /**
- * In-memory store. Keys are `DOMAIN\\user` (or a bare `user`, matching any domain); values are
+ * In-memory store. Keys are `DOMAIN\\user` (or a bare `user`, matching any domain; an empty
+ * lookup domain matches any key for the user, first inserted first); values are
  * passwords or `{ ntHash }`. Passwords are hashed at construction and not kept.
  */
 export class MemoryNtHashStore implements NtHashStore {
@@ -62,20 +66,15 @@ export class MemoryNtHashStore implements NtHashStore {
   }
 }
 
-/** Parses NTLM_USER_FILE text into entries (exported for tests). Malformed lines are BAD_ARGUMENT with the line number only. */
+/** Parses NTLM_USER_FILE text into entries, in file order (exported for tests). Never throws. */
 export function parseNtlmUserFile(text: string): { user: string; domain: string; password: string }[] {
   const out: { user: string; domain: string; password: string }[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (line.trim() === '' || line.startsWith('#')) continue;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('#')) continue;
     const a = line.indexOf(':');
     const b = a < 0 ? -1 : line.indexOf(':', a + 1);
-    if (a < 0 || b < 0 || b === a + 1) {
-      // The line may hold a password: report only where it is.
-      throw new SpnegoError('BAD_ARGUMENT', `NTLM user file line ${n + 1} is not DOMAIN:user:password`);
-    }
-    out.push({ domain: line.slice(0, a), user: line.slice(a + 1, b), password: line.slice(b + 1) });
+    if (a < 0 || b < 0) continue;
+    out.push({ domain: line.slice(0, a), user: line.slice(a + 1, b), password: line.slice(b + 1).replace(/\r$/, '') });
   }
   return out;
 }
@@ -102,8 +101,7 @@ export class NtlmUserFileStore implements NtHashStore {
     }
     const u = fold(user);
     const d = fold(domain);
-    const rows = parseNtlmUserFile(text);
-    const row = rows.find((r) => fold(r.user) === u && fold(r.domain) === d) ?? rows.find((r) => fold(r.user) === u && r.domain === '');
+    const row = parseNtlmUserFile(text).find((r) => fold(r.user) === u && (d === '' || fold(r.domain) === d));
     return row === undefined ? undefined : NTOWFv1(row.password);
   }
 }
