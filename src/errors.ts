@@ -69,6 +69,8 @@ export interface ErrorDetails {
   readonly offset?: number;
   /** The error that caused this one (never a secret-bearing value). */
   readonly cause?: unknown;
+  /** A token to send to the peer despite the failure (a SPNEGO reject, a KRB-ERROR), as GSS does. */
+  readonly outputToken?: Uint8Array;
 }
 
 export class SpnegoError extends Error {
@@ -77,6 +79,7 @@ export class SpnegoError extends Error {
   /** GSS-API major status this code maps to. */
   readonly major: number;
   readonly offset: number | undefined;
+  readonly outputToken: Uint8Array | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     const where = details.offset === undefined ? '' : ` (at byte ${details.offset})`;
@@ -84,6 +87,7 @@ export class SpnegoError extends Error {
     this.code = code;
     this.major = GssMajor[CODES[code]];
     this.offset = details.offset;
+    this.outputToken = details.outputToken;
   }
 
   /** A plain object for logs and `--json` output. */
