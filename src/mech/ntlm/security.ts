@@ -11,8 +11,10 @@
 // Token formats:
 //  - getMic: the 16-byte NTLMSSP_MESSAGE_SIGNATURE.
 //  - wrap: signature (16) || data, data sealed with RC4 when `encrypt` (the GSS_WrapEx output of
-//    MS-NLMP 4.2.x.4; gss-ntlmssp's wrap token has the same order). The token does not say whether
-//    the data is sealed, so unwrap takes `{ encrypted }` (default true, as gss-ntlmssp always seals).
+//    MS-NLMP 4.2.x.4). Current gss-ntlmssp (gss_signseal.c with crypto_state) writes the same
+//    order; its early versions wrote sealed data || signature. gss-ntlmssp ignores conf_req_flag
+//    and always seals. The token does not say whether the data is sealed, so unwrap takes
+//    `{ encrypted }` (default true).
 //
 // Errors: a signature that does not verify is BAD_MIC. With extended session security the
 // SeqNum is in clear and checked before any RC4 state is used: a SeqNum below the expected one is

@@ -9,8 +9,9 @@ import { NtlmAcceptor, type NtlmAcceptorOptions } from '../../../../src/mech/ntl
 import { NtlmInitiator, NTLM_INITIATOR_FLAGS, splitNtlmUser, type NtlmInitiatorOptions } from '../../../../src/mech/ntlm/initiator.js';
 import { MemoryNtHashStore } from '../../../../src/mech/ntlm/store.js';
 import { gssChannelBindingsHash, tlsServerEndPointBindings } from '../../../../src/mech/ntlm/bindings.js';
-import { NTOWFv1, computeNtlmv1Response } from '../../../../src/crypto/ntlm.js';
-import { authenticateMessageCodec, AUTHENTICATE_MIC_OFFSET } from '../../../../src/codec/ntlm/authenticate.js';
+import { NTOWFv1, NTOWFv2, computeMic, computeNtlmv1Response, computeNtlmv2Response } from '../../../../src/crypto/ntlm.js';
+import { authenticateMessageCodec, AUTHENTICATE_MIC_OFFSET, micFlagged } from '../../../../src/codec/ntlm/authenticate.js';
+import { avPairsCodec } from '../../../../src/codec/ntlm/av-pairs.js';
 import { challengeMessageCodec } from '../../../../src/codec/ntlm/challenge.js';
 import { negotiateMessageCodec } from '../../../../src/codec/ntlm/negotiate.js';
 import { ntlmv2ResponseCodec } from '../../../../src/codec/ntlm/ntlmv2-response.js';
@@ -284,3 +285,41 @@ test('gssChannelBindingsHash flattens the struct as RFC 2744 / MS-NLMP expect', 
 function md5Node(b: Uint8Array): Buffer {
   return createHash('md5').update(b).digest();
 }
+
+test('MIC without the MsvAvFlags bit (as Samba sends): verified when non-zero, ignored when Z(16)', async () => {
+  // Build the AUTHENTICATE by hand from the crypto functions: NTLMv2 response with no MsvAvFlags.
+  const build = async (micMode: 'valid' | 'zero' | 'wrong') => {
+    const acc = new NtlmAcceptor(acceptorOptions());
+    const negotiate = (await new NtlmInitiator(initiatorOptions()).step())!;
+    const challenge = (await acc.step(negotiate))!;
+    const chal = challengeMessageCodec.decode(challenge);
+    const ts = chal.targetInfo!.find((p) => p.avId === 'MsvAvTimestamp')!.value as bigint;
+    const key = NTOWFv2(PASSWORD, 'alice', 'EXAMPLE');
+    const r = computeNtlmv2Response({
+      responseKeyNT: key, serverChallenge: chal.serverChallenge, clientChallenge: new Uint8Array(8).fill(3), timeStamp: ts,
+      avPairsBytes: avPairsCodec.encode(chal.targetInfo!),
+    });
+    const flags = (chal.negotiateFlags & ~NTLMSSP_NEGOTIATE_KEY_EXCH) >>> 0; // ExportedSessionKey = SessionBaseKey
+    const auth = authenticateMessageCodec.encode({
+      lmChallengeResponse: new Uint8Array(24), ntChallengeResponse: r.ntChallengeResponse, domainName: 'EXAMPLE', userName: 'alice',
+      workstation: 'SAMBA', encryptedRandomSessionKey: new Uint8Array(0), negotiateFlags: flags,
+      version: { productMajorVersion: 6, productMinorVersion: 1, productBuild: 0, ntlmRevisionCurrent: 15 }, mic: new Uint8Array(16),
+    });
+    if (micMode !== 'zero') {
+      const mic = computeMic(r.sessionBaseKey, negotiate, challenge, auth);
+      if (micMode === 'wrong') mic[0] = mic[0]! ^ 1;
+      auth.set(mic, AUTHENTICATE_MIC_OFFSET);
+    }
+    assert.equal(micFlagged(authenticateMessageCodec.decode(auth)), false);
+    return { acc, auth };
+  };
+  const ok = await build('valid');
+  await ok.acc.step(ok.auth);
+  assert.equal(ok.acc.complete, true);
+  assert.equal(ok.acc.micPresent, true);
+  const zero = await build('zero');
+  await zero.acc.step(zero.auth);
+  assert.equal(zero.acc.micPresent, false);
+  const wrong = await build('wrong');
+  await rejects(wrong.acc.step(wrong.auth), 'BAD_MIC');
+});
