@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { SpnegoError } from '../errors.js';
-import { inspectInput, renderReport } from '../inspect/index.js';
+import { inspectInput, renderReport, parseInput } from '../inspect/index.js';
+import { explainExchange, renderExchange } from '../inspect/exchange.js';
 
 const HELP = `usage: spnego inspect [--json] [--show-secrets] [--hex] [--raw] <token | header value | ->
 
@@ -16,6 +17,10 @@ a whole header line ('WWW-Authenticate: Negotiate <b64>'), or '-' to read standa
                    by default only their lengths are shown
   --hex            the token is hex, not base64
   --raw            standard input holds the token's raw bytes
+  --exchange       the input is a whole exchange (both directions, in order, e.g. curl -v
+                   output): explain the negotiation: mechs offered, which was selected and why,
+                   whether a mechListMIC was required and by which rule, and what went wrong.
+                   Exit 0 only when the exchange completed without a problem.
 `;
 
 export async function runInspect(args: string[]): Promise<number> {
@@ -27,6 +32,7 @@ export async function runInspect(args: string[]): Promise<number> {
       'show-secrets': { type: 'boolean', default: false },
       hex: { type: 'boolean', default: false },
       raw: { type: 'boolean', default: false },
+      exchange: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -39,6 +45,12 @@ export async function runInspect(args: string[]): Promise<number> {
     return 2;
   }
   const arg = positionals[0]!;
+  if (values.exchange) {
+    const text = arg === '-' ? readFileSync(0, 'utf8') : arg;
+    const ex = explainExchange(parseInput(text, { hex: values.hex }));
+    process.stdout.write(values.json ? `${JSON.stringify(ex, null, 2)}\n` : `${renderExchange(ex)}\n`);
+    return ex.outcome === 'complete' ? 0 : 1;
+  }
   let report;
   if (arg === '-' && values.raw) {
     report = inspectInput({ bytes: new Uint8Array(readFileSync(0)) }, { showSecrets: values['show-secrets'] });

@@ -1,0 +1,172 @@
+// `spnego inspect --exchange`: explains a whole negotiation from its ordered tokens: which
+// mechs were offered, which was selected and why, whether a mechListMIC was required and by
+// which rule (RFC 4178 section 5, the Windows NTLM rule), whether each side sent one, and
+// where the exchange went wrong. Keys are not involved: MICs are reported present or absent.
+import { SpnegoError } from '../errors.js';
+import { oidName } from '../iana/oids.js';
+import { decodeSpnegoToken, type SpnegoToken } from '../codec/spnego/spnego-token.js';
+import type { NegTokenResp } from '../codec/spnego/neg-token-resp.js';
+import { hasNtlmSignature, decodeNtlmMessage } from '../codec/ntlm/message.js';
+import { micFlagged } from '../codec/ntlm/authenticate.js';
+import { isDuplicateResponseTokenMic, isLegacyNtlmCounterProposal, isNegoEx, sameMech } from '../spnego/rules.js';
+import type { InputToken } from './input.js';
+
+export type Side = 'initiator' | 'acceptor';
+
+export interface ExchangeStep {
+  readonly from: Side;
+  readonly summary: string;
+}
+
+export interface ExchangeReport {
+  readonly format: 'spnego-exchange/1';
+  readonly steps: readonly ExchangeStep[];
+  readonly offered: readonly string[];
+  readonly selected: string | null;
+  /** Why that mech: `optimistic` (initiator's first), `request-mic` (a later one), `legacy-counter-proposal`. */
+  readonly selectedBy: 'optimistic' | 'request-mic' | 'legacy-counter-proposal' | null;
+  readonly micRequired: boolean;
+  /** The rules that required the MIC exchange, each naming its source. */
+  readonly micRules: readonly string[];
+  readonly mic: { readonly initiator: boolean; readonly acceptor: boolean };
+  readonly outcome: 'complete' | 'incomplete' | 'rejected' | 'broken';
+  readonly problems: readonly string[];
+}
+
+const name = (oid: string): string => `${oidName(oid) ?? oid} (${oid})`;
+
+/** Which side sent a token: from its header when known, else alternating from the initiator. */
+function sideOf(t: InputToken, index: number): Side {
+  if (t.header === 'Authorization' || t.header === 'Proxy-Authorization') return 'initiator';
+  if (t.header === 'WWW-Authenticate' || t.header === 'Proxy-Authenticate') return 'acceptor';
+  return index % 2 === 0 ? 'initiator' : 'acceptor';
+}
+
+function innerSummary(b: Uint8Array | undefined): string {
+  if (!b || b.length === 0) return '';
+  if (hasNtlmSignature(b)) {
+    try {
+      const m = decodeNtlmMessage(b);
+      if (m.messageType === 'AUTHENTICATE_MESSAGE') return ` with NTLM AUTHENTICATE${micFlagged(m.message) ? ' (NTLM MIC present)' : ''}`;
+      return ` with NTLM ${m.messageType.replace('_MESSAGE', '')}`;
+    } catch {
+      return ' with an undecodable NTLM token';
+    }
+  }
+  if (b[0] === 0x60) return ' with a Kerberos token';
+  return ` with a ${b.length}-byte mech token`;
+}
+
+export function explainExchange(tokens: readonly InputToken[]): ExchangeReport {
+  const steps: ExchangeStep[] = [];
+  const problems: string[] = [];
+  const micRules: string[] = [];
+  let offered: string[] = [];
+  let selected: string | null = null;
+  let selectedBy: ExchangeReport['selectedBy'] = null;
+  let firstReply = true;
+  let micI = false;
+  let micA = false;
+  let lastState: NegTokenResp['negState'] | undefined;
+  let rejected = false;
+  const rule = (r: string) => { if (!micRules.includes(r)) micRules.push(r); };
+
+  tokens.forEach((t, i) => {
+    const from = sideOf(t, i);
+    if (!t.bytes) {
+      steps.push({ from, summary: `${t.scheme ?? 'challenge'} without a token` });
+      return;
+    }
+    let s: SpnegoToken;
+    try {
+      s = decodeSpnegoToken(t.bytes);
+    } catch (e) {
+      const msg = e instanceof SpnegoError ? `${e.code}: ${e.message}` : String(e);
+      steps.push({ from, summary: `undecodable token (${msg})` });
+      problems.push(`token ${i + 1} (${from}) does not decode as SPNEGO: ${msg}`);
+      return;
+    }
+    const tok = s.token;
+    if (tok.type === 'negTokenInit2') {
+      steps.push({ from, summary: `NegTokenInit2 hint listing ${(tok.value.mechTypes ?? []).map(name).join(', ')}` });
+      return;
+    }
+    if (tok.type === 'negTokenInit') {
+      if (from !== 'initiator') problems.push(`token ${i + 1}: a NegTokenInit from the acceptor`);
+      if (offered.length > 0) problems.push(`token ${i + 1}: a second NegTokenInit restarts the negotiation`);
+      offered = [...tok.value.mechTypes];
+      steps.push({ from, summary: `NegTokenInit offering ${offered.map(name).join(', ')}${tok.value.mechToken ? `, optimistic token for ${name(offered[0]!)}${innerSummary(tok.value.mechToken)}` : ', no optimistic token'}` });
+      if (tok.value.mechListMIC) micI = true;
+      return;
+    }
+    const r = tok.value;
+    const mic = isDuplicateResponseTokenMic(r) ? undefined : r.mechListMIC;
+    const parts = [`NegTokenResp ${r.negState ?? '(no negState)'}`];
+    if (r.supportedMech) parts.push(`supportedMech ${name(r.supportedMech)}`);
+    const inner = innerSummary(r.responseToken);
+    if (inner) parts.push(inner.replace(/^ with /, 'carrying '));
+    if (mic) parts.push('mechListMIC');
+    if (isDuplicateResponseTokenMic(r)) parts.push('(mechListMIC equal to responseToken: ignored, Windows 2000 quirk)');
+    steps.push({ from, summary: parts.join(', ') });
+    if (from === 'acceptor') {
+      if (r.negState) lastState = r.negState;
+      if (r.negState === 'reject') rejected = true;
+      if (firstReply) {
+        firstReply = false;
+        const optimistic = offered[0];
+        const chosen = r.supportedMech ?? optimistic ?? null;
+        selected = chosen;
+        if (chosen && optimistic && sameMech(chosen, optimistic)) selectedBy = 'optimistic';
+        else if (r.negState === 'request-mic') {
+          selectedBy = 'request-mic';
+          rule(isNegoEx(optimistic ?? '') ? 'request-mic: NegoEx listed first is skipped, so the selected mech is not the initiator\'s first (RFC 4178 3.2)' : 'request-mic: the acceptor selected a mech other than the initiator\'s first (RFC 4178 3.2, 5)');
+        } else if (isLegacyNtlmCounterProposal(r)) {
+          selectedBy = 'legacy-counter-proposal';
+          steps.push({ from, summary: 'Server 2003-style counter-proposal of NTLMSSP with accept-incomplete: tolerated, no MIC required by it (MIT krb5 PR #187)' });
+        } else if (chosen) problems.push(`token ${i + 1}: the acceptor chose ${name(chosen)} without request-mic`);
+        if (chosen && offered.length > 0 && !offered.some((o) => sameMech(o, chosen))) problems.push(`token ${i + 1}: supportedMech ${name(chosen)} was not offered`);
+        if (r.negState === 'request-mic') rule('request-mic in the first reply');
+      } else if (r.supportedMech || r.negState === 'request-mic') {
+        problems.push(`token ${i + 1}: supportedMech/request-mic are allowed only in the first reply (RFC 4178 4.2.2)`);
+      }
+      if (mic) {
+        if (micA) problems.push(`token ${i + 1}: a second acceptor mechListMIC`);
+        micA = true;
+      }
+    } else {
+      if (r.supportedMech) problems.push(`token ${i + 1}: supportedMech in an initiator token`);
+      if (mic) {
+        if (micI) problems.push(`token ${i + 1}: a second initiator mechListMIC`);
+        micI = true;
+      }
+      if (r.responseToken && hasNtlmSignature(r.responseToken) && inner.includes('NTLM MIC present')) {
+        rule('NTLM put a MIC in AUTHENTICATE (MsvAvFlags 0x2): Windows requires the mechListMIC exchange (MS-SPNG; krb5 PR #113)');
+      }
+    }
+  });
+  if (micI && !micA) rule('the initiator sent a mechListMIC, so the acceptor must answer with one (RFC 4178 5)');
+  if (micA && !micI) rule('the acceptor sent a mechListMIC, so the initiator must answer with one (RFC 4178 5)');
+  const micRequired = micRules.length > 0;
+  if (micRequired && !(micI && micA) && !rejected) {
+    problems.push(`the mechListMIC exchange was required (${micRules[0]}) but ${!micI && !micA ? 'neither side' : micI ? 'the acceptor' : 'the initiator'} ${!micI && !micA ? 'sent one' : 'did not send one'}`);
+  }
+  if (offered.length > 0 && selected && offered.indexOf(selected) > 0 && selectedBy === 'optimistic') {
+    problems.push('the acceptor selected a later mech but answered as if it were the optimistic one');
+  }
+  const outcome: ExchangeReport['outcome'] = rejected ? 'rejected' : problems.length > 0 ? 'broken' : lastState === 'accept-completed' ? 'complete' : 'incomplete';
+  if (outcome === 'incomplete') problems.push('the exchange ends without accept-completed from the acceptor (a missing final token, or more legs to come)');
+  return { format: 'spnego-exchange/1', steps, offered, selected, selectedBy, micRequired, micRules, mic: { initiator: micI, acceptor: micA }, outcome, problems };
+}
+
+export function renderExchange(r: ExchangeReport): string {
+  const out: string[] = [];
+  r.steps.forEach((s) => out.push(`${s.from === 'initiator' ? 'initiator -> acceptor' : 'acceptor -> initiator'}: ${s.summary}`));
+  out.push('');
+  out.push(`offered:   ${r.offered.length ? r.offered.map(name).join(', ') : '(no NegTokenInit seen)'}`);
+  out.push(`selected:  ${r.selected ? `${name(r.selected)}${r.selectedBy ? ` (${r.selectedBy})` : ''}` : '(no reply seen)'}`);
+  out.push(`mechListMIC: ${r.micRequired ? 'required' : 'not required'}${r.micRules.length ? `\n  - ${r.micRules.join('\n  - ')}` : ''}`);
+  out.push(`  initiator sent one: ${r.mic.initiator ? 'yes' : 'no'}; acceptor sent one: ${r.mic.acceptor ? 'yes' : 'no'}`);
+  out.push(`outcome:   ${r.outcome}`);
+  for (const p of r.problems) out.push(`problem:   ${p}`);
+  return out.join('\n');
+}

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explainExchange } from '../../../src/inspect/exchange.js';
+import { parseInput } from '../../../src/inspect/input.js';
+import { encodeSpnegoToken } from '../../../src/codec/spnego/spnego-token.js';
+import { toBase64 } from '../../../src/bytes/encoding.js';
+import { OID } from '../../../src/iana/oids.js';
+import { readJson } from '../../helpers/paths.js';
+import type { Capture } from '../../helpers/tokens.js';
+
+const caps = readJson<{ tokens: Capture[] }>('test/vectors/lab-captures.json').tokens;
+const lines = (prefix: string) => caps.filter((c) => c.name.startsWith(prefix)).map((c) => (c.header ? `${c.header}: Negotiate ${c.base64}` : c.base64)).join('\n');
+const b64 = (t: Parameters<typeof encodeSpnegoToken>[0]) => toBase64(encodeSpnegoToken(t));
+
+test('Apache/gss-ntlmssp NTLM exchange: optimistic NTLMSSP, MIC required by the NTLM MIC rule, both sent, complete', () => {
+  const r = explainExchange(parseInput(lines('apache-ntlm')));
+  assert.equal(r.selected, OID.NTLMSSP);
+  assert.equal(r.selectedBy, 'optimistic');
+  assert.equal(r.micRequired, true);
+  assert.match(r.micRules[0]!, /NTLM put a MIC in AUTHENTICATE/);
+  assert.deepEqual(r.mic, { initiator: true, acceptor: true });
+  assert.equal(r.outcome, 'complete');
+  assert.deepEqual(r.problems, []);
+});
+
+test('Kerberos exchange with Samba over SMB: MS Kerberos OID answered, no MIC needed', () => {
+  const r = explainExchange(parseInput(lines('samba-smb2-krb5')));
+  assert.equal(r.selected, OID.MS_KRB5);
+  assert.equal(r.micRequired, false);
+  assert.equal(r.outcome, 'complete');
+});
+
+test('Server 2003 counter-proposal: the brief token after a Kerberos optimistic token is explained as the tolerated legacy case', () => {
+  const init = b64({ framed: true, token: { type: 'negTokenInit', value: { mechTypes: [OID.KRB5, OID.NTLMSSP], mechToken: new Uint8Array([0x60, 0]) } } });
+  const done = b64({ framed: false, token: { type: 'negTokenResp', value: { negState: 'accept-completed' } } });
+  const r = explainExchange(parseInput([`Authorization: Negotiate ${init}`, 'WWW-Authenticate: Negotiate oRUwE6ADCgEBoQwGCisGAQQBgjcCAgo=', `WWW-Authenticate: Negotiate ${done}`].join('\n')));
+  assert.equal(r.selectedBy, 'legacy-counter-proposal');
+  assert.equal(r.micRequired, false);
+  assert.equal(r.outcome, 'complete');
+});
+
+test('a required MIC the acceptor never sent is reported as the problem', () => {
+  const ntlm = caps.filter((c) => c.name.startsWith('apache-ntlm'));
+  const final = b64({ framed: false, token: { type: 'negTokenResp', value: { negState: 'accept-completed' } } });
+  const text = ntlm.slice(0, 3).map((c) => `${c.header}: Negotiate ${c.base64}`).concat(`WWW-Authenticate: Negotiate ${final}`).join('\n');
+  const r = explainExchange(parseInput(text));
+  assert.equal(r.outcome, 'broken');
+  assert.match(r.problems.join('\n'), /required .* but the acceptor did not send one/);
+});
+
+test('request-mic, a reject, and tokens that do not decode are named', () => {
+  const init = b64({ framed: true, token: { type: 'negTokenInit', value: { mechTypes: [OID.NEGOEX, OID.NTLMSSP] } } });
+  const rm = b64({ framed: false, token: { type: 'negTokenResp', value: { negState: 'request-mic', supportedMech: OID.NTLMSSP } } });
+  const r = explainExchange(parseInput(`${init}\n${rm}`));
+  assert.equal(r.selectedBy, 'request-mic');
+  assert.match(r.micRules[0]!, /NegoEx listed first/);
+  const rej = b64({ framed: false, token: { type: 'negTokenResp', value: { negState: 'reject' } } });
+  assert.equal(explainExchange(parseInput(`${init}\n${rej}`)).outcome, 'rejected');
+  const bad = explainExchange(parseInput(`${init}\nAAAA`));
+  assert.equal(bad.outcome, 'broken');
+  assert.match(bad.problems[0]!, /does not decode/);
+});
