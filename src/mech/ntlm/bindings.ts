@@ -4,8 +4,13 @@
 //   acceptor_addrtype  (u32 LE) || acceptor_address length  (u32 LE) || acceptor_address  ||
 //   application_data length (u32 LE) || application_data
 // For TLS (RFC 5929 tls-server-end-point) only application_data is set:
-//   "tls-server-end-point:" || H(server certificate DER).
-import { concat, utf8 } from '../../bytes/encoding.js';
+//   "tls-server-end-point:" || H(server certificate DER), H = SHA-256 unless the certificate is
+//   signed with SHA-384/512 (RFC 5929 4.1). SHA-384/512 come from node:crypto directly: the crypto
+//   provider offers only SHA-256.
+import { createHash } from 'node:crypto';
+import { concat, toHex, utf8 } from '../../bytes/encoding.js';
+import { resolveLimits } from '../../codec/codec.js';
+import { DerContext, readChildren, readTlv, tlvValue } from '../../der/tlv.js';
 import { SpnegoError } from '../../errors.js';
 import { md5, sha256 } from '../../crypto/provider.js';
 
@@ -43,14 +48,39 @@ export function gssChannelBindingsHash(cb: GssChannelBindings): Uint8Array {
 
 const TLS_SERVER_END_POINT = utf8('tls-server-end-point:');
 
+// signatureAlgorithm OIDs (DER value bytes, hex) whose hash is stronger than SHA-256.
+const SHA384_SIGNATURES = new Set(['2a864886f70d01010c' /* sha384WithRSAEncryption */, '2a8648ce3d040303' /* ecdsa-with-SHA384 */]);
+const SHA512_SIGNATURES = new Set(['2a864886f70d01010d' /* sha512WithRSAEncryption */, '2a8648ce3d040304' /* ecdsa-with-SHA512 */]);
+
+/** The hash RFC 5929 4.1 picks for a certificate: its signature hash, but SHA-256 when that is MD5, SHA-1 or weaker. */
+export function tlsServerEndPointHash(certDer: Uint8Array): 'sha256' | 'sha384' | 'sha512' {
+  let oidHex: string;
+  try {
+    const ctx = new DerContext(resolveLimits());
+    const cert = readTlv(certDer, 0, certDer.length, ctx);
+    if (cert.end !== certDer.length || !cert.constructed || cert.tag !== 16) throw new Error('not a SEQUENCE');
+    const sigAlg = readChildren(cert, ctx)[1];
+    if (sigAlg === undefined || !sigAlg.constructed || sigAlg.tag !== 16) throw new Error('no signatureAlgorithm');
+    const oid = readChildren(sigAlg, ctx)[0];
+    if (oid === undefined || oid.tag !== 6) throw new Error('no algorithm OID');
+    oidHex = toHex(tlvValue(oid));
+  } catch (e) {
+    throw new SpnegoError('BAD_ARGUMENT', 'not a DER X.509 certificate', { cause: e });
+  }
+  if (SHA384_SIGNATURES.has(oidHex)) return 'sha384';
+  if (SHA512_SIGNATURES.has(oidHex)) return 'sha512';
+  return 'sha256';
+}
+
 /**
- * RFC 5929 tls-server-end-point application data for a server certificate (DER).
- * Simplification, documented: the hash is always SHA-256. RFC 5929 4.1 says to use the
- * certificate's signature hash when it is stronger than SHA-256 (SHA-384/512 signed certificates);
- * for those, compute `concat("tls-server-end-point:", H(cert))` yourself and pass it as
- * `applicationData` to gssChannelBindingsHash.
+ * RFC 5929 tls-server-end-point channel bindings for a server certificate (DER):
+ * application data "tls-server-end-point:" || H(certificate), H per tlsServerEndPointHash.
+ * Simplification, documented: RSASSA-PSS and EdDSA signatures (whose hash is in the parameters or
+ * not named) use SHA-256, as do MD5/SHA-1/SHA-256 and unknown algorithms.
  */
 export function tlsServerEndPointBindings(certDer: Uint8Array): GssChannelBindings {
   if (!(certDer instanceof Uint8Array) || certDer.length === 0) throw new SpnegoError('BAD_ARGUMENT', 'certificate DER must be non-empty bytes');
-  return { applicationData: concat(TLS_SERVER_END_POINT, sha256(certDer)) };
+  const alg = tlsServerEndPointHash(certDer);
+  const h = alg === 'sha256' ? sha256(certDer) : new Uint8Array(createHash(alg).update(certDer).digest());
+  return { applicationData: concat(TLS_SERVER_END_POINT, h) };
 }
