@@ -8,7 +8,7 @@
 // Not here: our initiator against Apache mod_auth_gssapi over HTTP, which needs SPNEGO wrapping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticateMessageCodec, isNtlmv2Response, micFlagged } from '../../src/codec/ntlm/index.js';
+import { AUTHENTICATE_MIC_OFFSET, authenticateMessageCodec, isNtlmv2Response, micFlagged } from '../../src/codec/ntlm/index.js';
 import { NtlmInitiator } from '../../src/mech/ntlm/initiator.js';
 import { NtlmAcceptor } from '../../src/mech/ntlm/acceptor.js';
 import type { NtlmMessageSecurity } from '../../src/mech/ntlm/security.js';
@@ -146,6 +146,30 @@ test('our initiator with a wrong password -> Samba squid-2.5-ntlmssp answers NA'
   assert.equal(reply.ok, false);
   assert.match(String(reply.error), /NA NT_STATUS_LOGON_FAILURE|NA NT_STATUS_WRONG_PASSWORD/);
   await acc.close();
+});
+
+/** Our initiator's AUTHENTICATE with one MIC byte flipped, sent to a fresh real acceptor. */
+async function withFlippedMic(role: 'gss-accept' | 'samba-accept', ini: NtlmInitiator) {
+  const acc = await peer(role);
+  const neg = await ini.step();
+  const ch = await acc.step(neg);
+  const auth = (await ini.step(ch.token))!;
+  assert.ok(authenticateMessageCodec.decode(auth).mic, 'our AUTHENTICATE has a MIC');
+  const bad = auth.slice();
+  bad[AUTHENTICATE_MIC_OFFSET + 3]! ^= 0x40;
+  const reply = await acc.tryStep(bad);
+  await acc.close();
+  return reply;
+}
+
+test('the peers check our MIC: one flipped MIC byte is refused by gss-ntlmssp and by Samba', async () => {
+  const g = await withFlippedMic('gss-accept', new NtlmInitiator(iniCred()));
+  assert.equal(g.ok, false, 'gss-ntlmssp accepted a bad MIC');
+  const s = await withFlippedMic('samba-accept', new NtlmInitiator({
+    credential: { username: samAlice.name, domain: lab.samba.domain, password: samAlice.password },
+  }));
+  assert.equal(s.ok, false, 'Samba accepted a bad MIC');
+  assert.match(String(s.error), /NA /);
 });
 
 test('gss-ntlmssp initiator -> our acceptor over the lab NTLM user file: authenticated as SPNEGO\\alice', async () => {
