@@ -8,3 +8,4 @@ export * as ntlmCodec from './codec/ntlm/index.js';
 export * as krb5Codec from './codec/krb5/index.js';
 export { InitialContextToken, hasInitialContextTokenHeader } from './codec/gss/initial-context-token.js';
 export { inspectInput, inspectBytes, renderReport, type InspectReport, type InspectedToken, type InspectNode } from './inspect/index.js';
+export { initiator, acceptor, tlsServerEndPointBindings, type SecurityContext, type InitiatorOptions, type AcceptorOptions } from './gss/index.js';

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initiator, acceptor, type SecurityContext } from '../../../src/index.js';
+
+async function run(c: SecurityContext, s: SecurityContext): Promise<number> {
+  let t = await c.step();
+  let legs = 0;
+  while (t) {
+    legs++;
+    t = await s.step(t);
+    if (!t) break;
+    legs++;
+    t = c.complete ? await c.step(t) : await c.step(t);
+  }
+  return legs;
+}
+
+test('initiator/acceptor with mech negotiate (NTLM inside SPNEGO): established both ways, peer name, wrap', async () => {
+  const c = initiator({ mech: 'negotiate', target: 'HTTP@web.example.test', credential: { username: 'EXAMPLE\\alice', password: 'pw1' } });
+  const s = acceptor({ credential: { ntlmUsers: { 'EXAMPLE\\alice': 'pw1' } }, ntlm: { netbiosDomain: 'EXAMPLE' } });
+  assert.equal(await run(c, s), 4);
+  assert.ok(c.complete && s.complete);
+  assert.equal(c.mech, 'ntlm');
+  assert.deepEqual(s.peerName, { user: 'alice', domain: 'EXAMPLE' });
+  const m = new TextEncoder().encode('hello');
+  assert.deepEqual(s.unwrap(c.wrap(m, { encrypt: true })), m);
+});
+
+test('mech ntlm: raw NTLMSSP, users from a gss-ntlmssp user file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spnego-users-'));
+  const file = join(dir, 'users');
+  writeFileSync(file, 'EXAMPLE:alice:pw2\n');
+  const c = initiator({ mech: 'ntlm', credential: { username: 'alice@EXAMPLE', password: 'pw2' } });
+  const s = acceptor({ mech: 'ntlm', credential: { ntlmUsers: file } });
+  assert.equal(await run(c, s), 3); // NEGOTIATE, CHALLENGE, AUTHENTICATE
+  assert.ok(s.complete);
+  assert.equal(s.peerName?.user, 'alice');
+});
+
+test('kerberos is not available yet: UNAVAILABLE, not a crash', () => {
+  assert.throws(() => initiator({ mech: 'kerberos', credential: { username: 'a', password: 'b' } }), { code: 'UNAVAILABLE' });
+  assert.throws(() => initiator({ credential: { username: 'a' } }), { code: 'NO_CRED' });
+});
