@@ -37,7 +37,8 @@ test('mech ntlm: raw NTLMSSP, users from a gss-ntlmssp user file', async () => {
   const s = acceptor({ mech: 'ntlm', credential: { ntlmUsers: file } });
   assert.equal(await run(c, s), 3); // NEGOTIATE, CHALLENGE, AUTHENTICATE
   assert.ok(s.complete);
-  assert.equal(s.peerName?.user, 'alice');
+  // user@domain travels as the UPN in UserName with an empty DomainName, as Windows sends it (MS-NLMP 2.2.1.3).
+  assert.deepEqual(s.peerName, { user: 'alice@EXAMPLE', domain: '' });
 });
 
 test('kerberos is not available yet: UNAVAILABLE, not a crash', () => {
