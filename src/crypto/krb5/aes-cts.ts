@@ -1,0 +1,94 @@
+// AES in CBC mode with ciphertext stealing as Kerberos uses it (RFC 3962 5: CBC-CS3 of NIST
+// SP 800-38A addendum, "the last two blocks swapped"), on node:crypto. One message of exactly one
+// block is plain CBC. The bulk is one cipher call: zero-padded CBC and then the swap.
+
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { SpnegoError } from '../../errors.js';
+
+export const AES_BLOCK = 16;
+const ZERO_IV = new Uint8Array(16);
+
+function algo(key: Uint8Array, mode: 'cbc' | 'ecb'): string {
+  if (key.length !== 16 && key.length !== 32) {
+    throw new SpnegoError('BAD_ARGUMENT', `AES key must be 16 or 32 bytes, got ${key.length}`);
+  }
+  return `aes-${key.length * 8}-${mode}`;
+}
+
+function cbc(encrypt: boolean, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const c = encrypt ? createCipheriv(algo(key, 'cbc'), key, iv) : createDecipheriv(algo(key, 'cbc'), key, iv);
+  c.setAutoPadding(false);
+  const a = c.update(data);
+  const b = c.final();
+  const out = new Uint8Array(data.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** One AES block encryption (ECB), the E of RFC 3961 key derivation. */
+export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
+  const c = createCipheriv(algo(key, 'ecb'), key, null);
+  c.setAutoPadding(false);
+  return new Uint8Array(c.update(block));
+}
+
+function aesDecryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
+  const c = createDecipheriv(algo(key, 'ecb'), key, null);
+  c.setAutoPadding(false);
+  return new Uint8Array(c.update(block));
+}
+
+export interface CtsResult {
+  readonly output: Uint8Array;
+  /** The cipher state after the message: the last CBC block before the swap (RFC 3962 5). */
+  readonly nextIv: Uint8Array;
+}
+
+function checkIn(data: Uint8Array, iv: Uint8Array): void {
+  if (data.length < AES_BLOCK) throw new SpnegoError('DEFECTIVE_TOKEN', `AES-CTS input must be at least one block, got ${data.length} bytes`);
+  if (iv.length !== AES_BLOCK) throw new SpnegoError('BAD_ARGUMENT', `AES-CTS IV must be 16 bytes, got ${iv.length}`);
+}
+
+/** AES-CBC-CS3 encryption of at least one block. */
+export function aesCtsEncrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array = ZERO_IV): CtsResult {
+  checkIn(data, iv);
+  const n = data.length;
+  if (n === AES_BLOCK) {
+    const output = cbc(true, key, iv, data);
+    return { output, nextIv: output.slice() };
+  }
+  const blocks = Math.ceil(n / AES_BLOCK);
+  const padded = new Uint8Array(blocks * AES_BLOCK);
+  padded.set(data);
+  const c = cbc(true, key, iv, padded);
+  const last = (blocks - 1) * AES_BLOCK;
+  const prev = last - AES_BLOCK;
+  const tail = n - last; // 1..16 bytes of the final (partial) block
+  const output = new Uint8Array(n);
+  output.set(c.subarray(0, prev), 0);
+  output.set(c.subarray(last, last + AES_BLOCK), prev);
+  output.set(c.subarray(prev, prev + tail), last);
+  return { output, nextIv: c.slice(last, last + AES_BLOCK) };
+}
+
+/** AES-CBC-CS3 decryption of at least one block. */
+export function aesCtsDecrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array = ZERO_IV): CtsResult {
+  checkIn(data, iv);
+  const n = data.length;
+  if (n === AES_BLOCK) return { output: cbc(false, key, iv, data), nextIv: data.slice() };
+  const blocks = Math.ceil(n / AES_BLOCK);
+  const prev = (blocks - 2) * AES_BLOCK; // where the swapped last CBC block (Cn) sits
+  const last = prev + AES_BLOCK;
+  const tail = n - last;
+  const cn = data.subarray(prev, last);
+  // D = AES^-1(Cn) = C(n-1) xor (Pn | 0): its bytes past `tail` are those of C(n-1).
+  const d = aesDecryptBlock(key, cn);
+  const rebuilt = new Uint8Array(blocks * AES_BLOCK);
+  rebuilt.set(data.subarray(0, prev), 0);
+  rebuilt.set(data.subarray(last, n), prev); // the first `tail` bytes of C(n-1)
+  rebuilt.set(d.subarray(tail), prev + tail); // the rest of C(n-1)
+  rebuilt.set(cn, last);
+  const p = cbc(false, key, iv, rebuilt);
+  return { output: p.subarray(0, n), nextIv: cn.slice() };
+}
