@@ -5,7 +5,8 @@
 // Only NTLMv2 responses are verified (against the NT hash the NtHashStore returns); NTLMv1 and
 // anonymous AUTHENTICATE messages are refused.
 //
-// Checks, in order, and their stable error codes:
+// Checks, in order, and their stable error codes (with `verifier` instead of `store`, checks 2-3
+// are the verifier's: NtlmAuthVerifier refuses with UNAUTHORIZED, cannot run with UNAVAILABLE):
 //  1. AUTHENTICATE decodes (codec DECODE_* codes, major DEFECTIVE_TOKEN); empty NtChallengeResponse
 //     (anonymous) -> UNAUTHORIZED; NTLMv1 response (24 bytes) -> UNAVAILABLE.
 //  2. The user is in the store -> else NO_CRED. (`user@domain` with an empty domain is looked up as
@@ -56,9 +57,13 @@ import {
 import { DEFAULT_NTLM_VERSION } from './initiator.js';
 import { NtlmSecurity, type NtlmDirection, type NtlmMessageSecurity, type ResetOptions, type UnwrapOptions, type WrapOptions } from './security.js';
 import type { NtHashStore } from './store.js';
+import type { NtlmVerifier } from './verifier.js';
 
 export interface NtlmAcceptorOptions {
-  readonly store: NtHashStore;
+  /** Where NT hashes come from; give this or `verifier`. */
+  readonly store?: NtHashStore;
+  /** Delegated verification (e.g. NtlmAuthVerifier for winbind); replaces checks 2-3. */
+  readonly verifier?: NtlmVerifier;
   readonly netbiosDomain: string;
   readonly netbiosComputer: string;
   readonly dnsDomain?: string;
@@ -107,7 +112,9 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
   private security: NtlmSecurity | undefined;
 
   constructor(private readonly opts: NtlmAcceptorOptions) {
-    if (opts.store === undefined || typeof opts.store.lookup !== 'function') throw new SpnegoError('BAD_ARGUMENT', 'NtlmAcceptor needs a store');
+    const hasStore = opts.store !== undefined && typeof opts.store.lookup === 'function';
+    const hasVerifier = opts.verifier !== undefined && typeof opts.verifier.verify === 'function';
+    if (hasStore === hasVerifier) throw new SpnegoError('BAD_ARGUMENT', 'NtlmAcceptor needs exactly one of store and verifier');
     if (!opts.netbiosDomain || !opts.netbiosComputer) throw new SpnegoError('BAD_ARGUMENT', 'NtlmAcceptor needs netbiosDomain and netbiosComputer');
     if (opts.channelBindingsHash !== undefined && opts.channelBindingsHash.length !== 16) {
       throw new SpnegoError('BAD_ARGUMENT', 'channelBindingsHash must be 16 bytes');
@@ -183,6 +190,7 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
   }
 
   private async verify(authBytes: Uint8Array): Promise<void> {
+    // 1. shape
     const auth: AuthenticateMessage = authenticateMessageCodec.decode(authBytes);
     if (auth.ntChallengeResponse.length === 0) throw new SpnegoError('UNAUTHORIZED', 'anonymous NTLM authentication is not accepted');
     if (auth.ntChallengeResponse.length <= 24) {
@@ -190,35 +198,15 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
     }
     const v2: Ntlmv2Response = ntlmv2ResponseCodec.decode(auth.ntChallengeResponse);
 
-    // 2. the user's NT hash
-    let lookupUser = auth.userName;
-    let lookupDomain = auth.domainName;
-    const at = lookupUser.lastIndexOf('@');
-    if (lookupDomain === '' && at > 0) {
-      lookupDomain = lookupUser.slice(at + 1);
-      lookupUser = lookupUser.slice(0, at);
-    }
-    const ntHash = await this.opts.store.lookup(lookupUser, lookupDomain);
-    if (ntHash === undefined) throw new SpnegoError('NO_CRED', 'unknown NTLM user');
-    if (!(ntHash instanceof Uint8Array) || ntHash.length !== 16) throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the store returned a malformed NT hash');
-
-    // 3. NTProofStr
-    const responseKeyNT = NTOWFv2(ntHash, auth.userName, auth.domainName);
-    wipe(ntHash);
-    const temp = auth.ntChallengeResponse.subarray(16);
-    const proof = ntProofStr(responseKeyNT, this.serverChallenge!, temp);
-    if (!constantTimeEqual(proof, v2.response)) {
-      wipe(responseKeyNT);
-      throw new SpnegoError('UNAUTHORIZED', 'NTLMv2 response does not verify (wrong password or challenge)');
-    }
-    const sessionBaseKey = hmacMd5(responseKeyNT, proof);
-    wipe(responseKeyNT);
+    // 2-3. the response proves knowledge of the password: SessionBaseKey
+    const sessionBaseKey = this.opts.verifier !== undefined ? await this.delegate(auth) : await this.checkWithStore(auth, v2);
 
     // 4. timestamp
     const skewMs = (this.opts.clockSkewSeconds ?? DEFAULT_NTLM_CLOCK_SKEW_SECONDS) * 1000;
     const nowMs = (this.opts.now ?? (() => new Date()))().getTime();
     const clientMs = fileTimeToUnixMs(v2.clientChallenge.timeStamp);
     if (!(Math.abs(nowMs - clientMs) <= skewMs)) {
+      wipe(sessionBaseKey);
       throw new SpnegoError('CREDENTIALS_EXPIRED', 'NTLMv2 response timestamp is outside the allowed clock skew');
     }
 
@@ -256,6 +244,52 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
     this.peer = { user: auth.userName, domain: auth.domainName };
     this.exportedSessionKey = exported;
     this.security = new NtlmSecurity(flags, exported, 'acceptor');
+  }
+
+  /** Checks 2-3 against the NT-hash store; returns SessionBaseKey. */
+  private async checkWithStore(auth: AuthenticateMessage, v2: Ntlmv2Response): Promise<Uint8Array> {
+    let lookupUser = auth.userName;
+    let lookupDomain = auth.domainName;
+    const at = lookupUser.lastIndexOf('@');
+    if (lookupDomain === '' && at > 0) {
+      lookupDomain = lookupUser.slice(at + 1);
+      lookupUser = lookupUser.slice(0, at);
+    }
+    const ntHash = await this.opts.store!.lookup(lookupUser, lookupDomain);
+    if (ntHash === undefined) throw new SpnegoError('NO_CRED', 'unknown NTLM user');
+    if (!(ntHash instanceof Uint8Array) || ntHash.length !== 16) throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the store returned a malformed NT hash');
+
+    const responseKeyNT = NTOWFv2(ntHash, auth.userName, auth.domainName);
+    wipe(ntHash);
+    const temp = auth.ntChallengeResponse.subarray(16);
+    const proof = ntProofStr(responseKeyNT, this.serverChallenge!, temp);
+    if (!constantTimeEqual(proof, v2.response)) {
+      wipe(responseKeyNT);
+      throw new SpnegoError('UNAUTHORIZED', 'NTLMv2 response does not verify (wrong password or challenge)');
+    }
+    const sessionBaseKey = hmacMd5(responseKeyNT, proof);
+    wipe(responseKeyNT);
+    return sessionBaseKey;
+  }
+
+  /** Checks 2-3 by the verifier; its SpnegoErrors pass through, anything else is FAILURE. */
+  private async delegate(auth: AuthenticateMessage): Promise<Uint8Array> {
+    let key: Uint8Array;
+    try {
+      key = await this.opts.verifier!.verify({
+        user: auth.userName,
+        domain: auth.domainName,
+        workstation: auth.workstation,
+        serverChallenge: this.serverChallenge!.slice(),
+        ntChallengeResponse: auth.ntChallengeResponse.slice(),
+        lmChallengeResponse: auth.lmChallengeResponse.slice(),
+      });
+    } catch (e) {
+      if (e instanceof SpnegoError) throw e;
+      throw new SpnegoError('FAILURE', 'the NTLM verifier failed', { cause: e });
+    }
+    if (!(key instanceof Uint8Array) || key.length !== 16) throw new SpnegoError('FAILURE', 'the NTLM verifier returned no 16-byte SessionBaseKey');
+    return key.slice();
   }
 
   private sec(): NtlmSecurity {
