@@ -92,3 +92,18 @@ test('RFC 3962 PRF: 16 bytes, deterministic, input-dependent', () => {
   assert.deepEqual(a, aes256CtsHmacSha196.prf(key, new TextEncoder().encode('a')));
   assert.notDeepEqual(a, aes256CtsHmacSha196.prf(key, new TextEncoder().encode('b')));
 });
+
+test('derived keys are cached per (key bytes, usage): the same object comes back, other usages differ', () => {
+  const p = aes256CtsHmacSha196;
+  const k = p.randomToKey(new Uint8Array(32).fill(7));
+  const a = p.usageKeys(k, 3);
+  assert.equal(p.usageKeys(k, 3), a);
+  assert.equal(p.usageKeys({ enctype: 18, value: k.value }, 3), a);
+  assert.notEqual(p.usageKeys(k, 4), a);
+  // A different key object with equal bytes derives equal (not cached-identical) keys.
+  const b = p.usageKeys(p.randomToKey(k.value), 3);
+  assert.notEqual(b, a);
+  assert.deepEqual(b, a);
+  // More usages than the cache holds: still correct.
+  for (let u = 0; u < 100; u++) assert.equal(toHex(p.usageKeys(k, u).ke), toHex(aesDk(k.value, usageConstant(u, KE))));
+});

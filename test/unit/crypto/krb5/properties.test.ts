@@ -72,3 +72,13 @@ for (const p of all) {
     );
   });
 }
+
+test('all profiles: 1 MiB (and 1 MiB + 1..15 bytes) round-trips through the bulk path', () => {
+  for (const p of all) {
+    const k = p.randomToKey(new Uint8Array(p.keySize).fill(0x24));
+    for (const extra of [0, 1, 15]) {
+      const pt = new Uint8Array((1 << 20) + extra).map((_, i) => (i * 31) & 0xff);
+      assert.deepEqual(p.decrypt(k, 22, p.encrypt(k, 22, pt)), pt, `${p.name} +${extra}`);
+    }
+  }
+});
