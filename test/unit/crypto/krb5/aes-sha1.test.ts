@@ -85,12 +85,23 @@ test('RFC 3962 encryption layout: CTS(Ke, conf|P) | HMAC-SHA1(Ki, conf|P)[0..12]
   }
 });
 
-test('RFC 3962 PRF: 16 bytes, deterministic, input-dependent', () => {
-  const key = aes256CtsHmacSha196.randomToKey(new Uint8Array(32).fill(1));
-  const a = aes256CtsHmacSha196.prf(key, new TextEncoder().encode('a'));
-  assert.equal(a.length, 16);
-  assert.deepEqual(a, aes256CtsHmacSha196.prf(key, new TextEncoder().encode('a')));
-  assert.notDeepEqual(a, aes256CtsHmacSha196.prf(key, new TextEncoder().encode('b')));
+test('RFC 3962 PRF: MIT t_prf.c and Heimdal test_prf.c vectors (implementation-derived; the RFC has none)', () => {
+  interface Prf {
+    mit_t_prf: { enctype: number; key_hex: string; input_hex: string; output_hex: string }[];
+    heimdal_test_prf: { enctype: number; password_utf8: string; salt_utf8: string; input_hex: string; output_hex: string }[];
+  }
+  const prf = readJson<{ prf_implementation_derived: Prf }>('test', 'vectors', 'rfc3962.json').prf_implementation_derived;
+  assert.equal(prf.mit_t_prf.length, 6);
+  const byEt = (et: number) => (et === 17 ? aes128CtsHmacSha196 : aes256CtsHmacSha196);
+  for (const c of prf.mit_t_prf) {
+    const p = byEt(c.enctype);
+    assert.equal(toHex(p.prf(p.randomToKey(fromHex(c.key_hex)), fromHex(c.input_hex))), c.output_hex, `MIT ${c.enctype} ${c.input_hex}`);
+  }
+  assert.equal(prf.heimdal_test_prf.length, 2);
+  for (const c of prf.heimdal_test_prf) {
+    const p = byEt(c.enctype);
+    assert.equal(toHex(p.prf(p.stringToKey(c.password_utf8, c.salt_utf8), fromHex(c.input_hex))), c.output_hex, `Heimdal ${c.enctype}`);
+  }
 });
 
 test('derived keys are cached per (key bytes, usage): the same object comes back, other usages differ', () => {
