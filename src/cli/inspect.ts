@@ -21,6 +21,8 @@ a whole header line ('WWW-Authenticate: Negotiate <b64>'), or '-' to read standa
                    output): explain the negotiation: mechs offered, which was selected and why,
                    whether a mechListMIC was required and by which rule, and what went wrong.
                    Exit 0 only when the exchange completed without a problem.
+  --ntlm-password P  with --exchange: the NTLM user's password (or SPNEGO_PASSWORD), to
+                   re-derive the session key and verify both mechListMICs
 `;
 
 export async function runInspect(args: string[]): Promise<number> {
@@ -33,6 +35,7 @@ export async function runInspect(args: string[]): Promise<number> {
       hex: { type: 'boolean', default: false },
       raw: { type: 'boolean', default: false },
       exchange: { type: 'boolean', default: false },
+      'ntlm-password': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -47,7 +50,8 @@ export async function runInspect(args: string[]): Promise<number> {
   const arg = positionals[0]!;
   if (values.exchange) {
     const text = arg === '-' ? readFileSync(0, 'utf8') : arg;
-    const ex = explainExchange(parseInput(text, { hex: values.hex }));
+    const pw = values['ntlm-password'] ?? process.env['SPNEGO_PASSWORD'];
+    const ex = explainExchange(parseInput(text, { hex: values.hex }), pw === undefined ? {} : { ntlmPassword: pw });
     process.stdout.write(values.json ? `${JSON.stringify(ex, null, 2)}\n` : `${renderExchange(ex)}\n`);
     return ex.outcome === 'complete' ? 0 : 1;
   }

@@ -10,6 +10,14 @@ import { hasNtlmSignature, decodeNtlmMessage } from '../codec/ntlm/message.js';
 import { micFlagged } from '../codec/ntlm/authenticate.js';
 import { isDuplicateResponseTokenMic, isLegacyNtlmCounterProposal, isNegoEx, sameMech } from '../spnego/rules.js';
 import type { InputToken } from './input.js';
+import type { ChallengeMessage } from '../codec/ntlm/challenge.js';
+import type { AuthenticateMessage } from '../codec/ntlm/authenticate.js';
+import { verifyNtlmExchangeMics, type NtlmMicVerification } from './exchange-keys.js';
+
+export interface ExchangeKeys {
+  /** The NTLM user's password: re-derives the session key and verifies both mechListMICs. */
+  readonly ntlmPassword?: string;
+}
 
 export type Side = 'initiator' | 'acceptor';
 
@@ -31,6 +39,8 @@ export interface ExchangeReport {
   readonly mic: { readonly initiator: boolean; readonly acceptor: boolean };
   readonly outcome: 'complete' | 'incomplete' | 'rejected' | 'broken';
   readonly problems: readonly string[];
+  /** Present when a key was supplied: whether each MIC verified. */
+  readonly micVerification?: NtlmMicVerification;
 }
 
 const name = (oid: string): string => `${oidName(oid) ?? oid} (${oid})`;
@@ -57,7 +67,7 @@ function innerSummary(b: Uint8Array | undefined): string {
   return ` with a ${b.length}-byte mech token`;
 }
 
-export function explainExchange(tokens: readonly InputToken[]): ExchangeReport {
+export function explainExchange(tokens: readonly InputToken[], keys: ExchangeKeys = {}): ExchangeReport {
   const steps: ExchangeStep[] = [];
   const problems: string[] = [];
   const micRules: string[] = [];
@@ -69,6 +79,21 @@ export function explainExchange(tokens: readonly InputToken[]): ExchangeReport {
   let micA = false;
   let lastState: NegTokenResp['negState'] | undefined;
   let rejected = false;
+  let mechTypesDer: Uint8Array | undefined;
+  let challenge: ChallengeMessage | undefined;
+  let authenticate: AuthenticateMessage | undefined;
+  let initiatorMic: Uint8Array | undefined;
+  let acceptorMic: Uint8Array | undefined;
+  const collectNtlm = (b: Uint8Array | undefined): void => {
+    if (!b || !hasNtlmSignature(b)) return;
+    try {
+      const m = decodeNtlmMessage(b);
+      if (m.messageType === 'CHALLENGE_MESSAGE') challenge = m.message;
+      if (m.messageType === 'AUTHENTICATE_MESSAGE') authenticate = m.message;
+    } catch {
+      // Reported by innerSummary.
+    }
+  };
   const rule = (r: string) => { if (!micRules.includes(r)) micRules.push(r); };
 
   tokens.forEach((t, i) => {
@@ -95,12 +120,17 @@ export function explainExchange(tokens: readonly InputToken[]): ExchangeReport {
       if (from !== 'initiator') problems.push(`token ${i + 1}: a NegTokenInit from the acceptor`);
       if (offered.length > 0) problems.push(`token ${i + 1}: a second NegTokenInit restarts the negotiation`);
       offered = [...tok.value.mechTypes];
+      mechTypesDer = tok.value.mechTypesDer;
+      collectNtlm(tok.value.mechToken);
       steps.push({ from, summary: `NegTokenInit offering ${offered.map(name).join(', ')}${tok.value.mechToken ? `, optimistic token for ${name(offered[0]!)}${innerSummary(tok.value.mechToken)}` : ', no optimistic token'}` });
       if (tok.value.mechListMIC) micI = true;
       return;
     }
     const r = tok.value;
     const mic = isDuplicateResponseTokenMic(r) ? undefined : r.mechListMIC;
+    collectNtlm(r.responseToken);
+    if (mic && from === 'initiator') initiatorMic ??= mic;
+    if (mic && from === 'acceptor') acceptorMic ??= mic;
     const parts = [`NegTokenResp ${r.negState ?? '(no negState)'}`];
     if (r.supportedMech) parts.push(`supportedMech ${name(r.supportedMech)}`);
     const inner = innerSummary(r.responseToken);
@@ -153,9 +183,24 @@ export function explainExchange(tokens: readonly InputToken[]): ExchangeReport {
   if (offered.length > 0 && selected && offered.indexOf(selected) > 0 && selectedBy === 'optimistic') {
     problems.push('the acceptor selected a later mech but answered as if it were the optimistic one');
   }
+  let micVerification: NtlmMicVerification | undefined;
+  if (keys.ntlmPassword !== undefined) {
+    if (!challenge || !authenticate || !mechTypesDer) problems.push('a password was given, but the exchange lacks the NTLM CHALLENGE, AUTHENTICATE or NegTokenInit to check');
+    else {
+      try {
+        micVerification = verifyNtlmExchangeMics({ password: keys.ntlmPassword, challenge, authenticate, mechTypesDer, ...(initiatorMic ? { initiatorMic } : {}), ...(acceptorMic ? { acceptorMic } : {}) });
+        if (micVerification.password !== 'matches') problems.push('the password given does not match the AUTHENTICATE (NTProofStr differs): MICs not checked');
+        if (micVerification.initiatorMic === 'invalid') problems.push('the initiator mechListMIC does not verify over the MechTypeList sent: a rewritten mech list, or a broken initiator');
+        if (micVerification.acceptorMic === 'invalid') problems.push('the acceptor mechListMIC does not verify over the MechTypeList: a rewritten mech list, or a broken acceptor');
+      } catch (e) {
+        if (!(e instanceof SpnegoError)) throw e;
+        problems.push(`MICs not checked: ${e.message}`);
+      }
+    }
+  }
   const outcome: ExchangeReport['outcome'] = rejected ? 'rejected' : problems.length > 0 ? 'broken' : lastState === 'accept-completed' ? 'complete' : 'incomplete';
   if (outcome === 'incomplete') problems.push('the exchange ends without accept-completed from the acceptor (a missing final token, or more legs to come)');
-  return { format: 'spnego-exchange/1', steps, offered, selected, selectedBy, micRequired, micRules, mic: { initiator: micI, acceptor: micA }, outcome, problems };
+  return { format: 'spnego-exchange/1', steps, offered, selected, selectedBy, micRequired, micRules, mic: { initiator: micI, acceptor: micA }, outcome, problems, ...(micVerification ? { micVerification } : {}) };
 }
 
 export function renderExchange(r: ExchangeReport): string {
@@ -166,6 +211,10 @@ export function renderExchange(r: ExchangeReport): string {
   out.push(`selected:  ${r.selected ? `${name(r.selected)}${r.selectedBy ? ` (${r.selectedBy})` : ''}` : '(no reply seen)'}`);
   out.push(`mechListMIC: ${r.micRequired ? 'required' : 'not required'}${r.micRules.length ? `\n  - ${r.micRules.join('\n  - ')}` : ''}`);
   out.push(`  initiator sent one: ${r.mic.initiator ? 'yes' : 'no'}; acceptor sent one: ${r.mic.acceptor ? 'yes' : 'no'}`);
+  if (r.micVerification) {
+    const v = r.micVerification;
+    out.push(`  with the password (${v.password}): initiator MIC ${v.initiatorMic}, acceptor MIC ${v.acceptorMic}`);
+  }
   out.push(`outcome:   ${r.outcome}`);
   for (const p of r.problems) out.push(`problem:   ${p}`);
   return out.join('\n');

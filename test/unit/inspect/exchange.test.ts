@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { explainExchange } from '../../../src/inspect/exchange.js';
 import { parseInput } from '../../../src/inspect/input.js';
 import { encodeSpnegoToken } from '../../../src/codec/spnego/spnego-token.js';
-import { toBase64 } from '../../../src/bytes/encoding.js';
+import { fromBase64 as fromB64, toBase64 } from '../../../src/bytes/encoding.js';
 import { OID } from '../../../src/iana/oids.js';
 import { readJson } from '../../helpers/paths.js';
 import type { Capture } from '../../helpers/tokens.js';
@@ -59,4 +59,22 @@ test('request-mic, a reject, and tokens that do not decode are named', () => {
   const bad = explainExchange(parseInput(`${init}\nAAAA`));
   assert.equal(bad.outcome, 'broken');
   assert.match(bad.problems[0]!, /does not decode/);
+});
+
+test('--ntlm-password: both mechListMICs of real exchanges verify (Apache/gss-ntlmssp, Samba SMB); a rewritten list does not', async () => {
+  const { encodeSpnegoToken: enc, decodeSpnegoToken: dec } = await import('../../../src/codec/spnego/spnego-token.js');
+  const apache = explainExchange(parseInput(lines('apache-ntlm')), { ntlmPassword: 'Alice-Pass1' });
+  assert.deepEqual(apache.micVerification, { password: 'matches', initiatorMic: 'valid', acceptorMic: 'valid' });
+  assert.equal(apache.outcome, 'complete');
+  const smb = explainExchange(parseInput(lines('samba-smb2-ntlm')), { ntlmPassword: 'Alice-Samba1!' });
+  assert.deepEqual(smb.micVerification, { password: 'matches', initiatorMic: 'valid', acceptorMic: 'valid' });
+  // A man in the middle adds NegoEx to the list the acceptor sees: both MICs fail over it.
+  const tokens = caps.filter((c) => c.name.startsWith('apache-ntlm'));
+  const init = dec(fromB64(tokens[0]!.base64)).token.value as { mechTypes: string[]; mechToken: Uint8Array };
+  const forged = toBase64(enc({ framed: true, token: { type: 'negTokenInit', value: { mechTypes: [...init.mechTypes, OID.NEGOEX], mechToken: init.mechToken } } }));
+  const text = [`Authorization: Negotiate ${forged}`, ...tokens.slice(1).map((c) => `${c.header}: Negotiate ${c.base64}`)].join('\n');
+  const mitm = explainExchange(parseInput(text), { ntlmPassword: 'Alice-Pass1' });
+  assert.deepEqual(mitm.micVerification, { password: 'matches', initiatorMic: 'invalid', acceptorMic: 'invalid' });
+  assert.equal(mitm.outcome, 'broken');
+  assert.equal(explainExchange(parseInput(lines('apache-ntlm')), { ntlmPassword: 'nope' }).micVerification?.password, 'does not match');
 });
