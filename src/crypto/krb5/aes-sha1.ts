@@ -99,6 +99,7 @@ class AesSha1Profile implements EncryptionProfile {
     const p = aesCtsDecrypt(ke, ciphertext.subarray(0, split)).output;
     const mac = hmacSha1(ki, p).subarray(0, HMAC_LEN);
     if (!constantTimeEqual(mac, ciphertext.subarray(split))) {
+      p.fill(0); // unauthenticated plaintext never leaves
       throw new SpnegoError('BAD_MIC', `${this.name} integrity check failed`);
     }
     return p.slice(AES_BLOCK);

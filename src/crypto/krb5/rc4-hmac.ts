@@ -99,7 +99,10 @@ class Rc4HmacProfile implements EncryptionProfile {
     }
     const cksum = ciphertext.subarray(0, HMAC_LEN);
     const p = rc4(hmacMd5(k1, cksum), ciphertext.subarray(HMAC_LEN));
-    if (!constantTimeEqual(hmacMd5(k1, p), cksum)) throw new SpnegoError('BAD_MIC', `${this.name} integrity check failed`);
+    if (!constantTimeEqual(hmacMd5(k1, p), cksum)) {
+      p.fill(0); // unauthenticated plaintext never leaves
+      throw new SpnegoError('BAD_MIC', `${this.name} integrity check failed`);
+    }
     return p.slice(CONFOUNDER);
   }
 
