@@ -295,16 +295,18 @@ def bench(args):
     def handshake():
         ini = gssapi.SecurityContext(name=target, mech=spnego, usage="initiate", flags=flags, creds=icred)
         acc = gssapi.SecurityContext(creds=acred, usage="accept")
-        tok, legs = ini.step(), 1
+        tok, legs = ini.step(), 1  # legs: tokens exchanged
         while not (ini.complete and acc.complete):
-            tok = acc.step(tok); legs += 1
+            if tok is None or legs > 8:
+                raise RuntimeError("no token to send before completion (%d tokens)" % legs)
+            tok = acc.step(tok)
+            legs += tok is not None
             if ini.complete and acc.complete:
                 break
             if tok is None:
                 raise RuntimeError("acceptor sent nothing before completing")
-            tok = ini.step(tok); legs += 1
-            if legs > 8:
-                raise RuntimeError("no completion in 8 legs")
+            tok = ini.step(tok)
+            legs += tok is not None
         if acc.mech.dotted_form != NTLM_OID:
             raise RuntimeError("negotiated %s, not NTLM" % acc.mech.dotted_form)
         return legs
