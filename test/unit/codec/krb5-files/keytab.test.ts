@@ -149,8 +149,8 @@ test('malformed keytabs give typed errors; huge sizes and counts are refused bef
   assertCode(() => keytabCodec.decode(fromHex('050200000004ffff0000'), { maxElements: 10 }), 'DECODE_LIMIT', 6);
   assertCode(() => keytabCodec.decode(fromHex('050200000006' + '0000' + 'ffff' + '0000')), 'DECODE_BAD_LENGTH', 8);
   const keyLen = real.slice();
-  keyLen[0x26] = 0xff; // first entry's key length high byte
-  assertCode(() => keytabCodec.decode(keyLen), 'DECODE_BAD_LENGTH', 0x26);
+  keyLen[0x28] = 0xff; // first entry's key length high byte
+  assertCode(() => keytabCodec.decode(keyLen), 'DECODE_BAD_LENGTH', 0x28);
   for (const n of [10, 40, real.length - 1]) {
     const e = assertCode(() => keytabCodec.decode(real.subarray(0, n)), 'DECODE_BAD_LENGTH');
     assert.ok(e.offset !== undefined && e.offset <= n);
