@@ -7,9 +7,10 @@
 //     starttime [6] KerberosTime OPTIONAL, endtime [7] KerberosTime, renew-till [8] KerberosTime OPTIONAL,
 //     srealm [9] Realm, sname [10] PrincipalName, caddr [11] HostAddresses OPTIONAL,
 //     encrypted-pa-data [12] METHOD-DATA OPTIONAL -- RFC 6806 -- }
-// RFC 4120 5.4.2 lets a client relax the tag check, as some KDCs send one tag for both replies
-// (MIT and Windows have sent [APPLICATION 25] inside TGS-REPs). Both codecs accept either tag; a
-// decoded value records the tag in `applicationTag` only when it is not the usual one, and
+// RFC 4120 5.4.2 lets a client relax the tag check, as some KDCs send one tag for both replies:
+// MIT 1.20 tags the AS-REP's part [APPLICATION 26] too (test/vectors/krb5-kdc-messages.json), and
+// [APPLICATION 25] inside TGS-REPs has been reported from other KDCs. Both codecs accept either tag;
+// a decoded value records the tag in `applicationTag` only when it is not the usual one, and
 // encoding uses `applicationTag` when present, so such parts round-trip byte for byte.
 import { decodeError } from '../../errors.js';
 import {
@@ -98,7 +99,7 @@ function encKdcRepPartType(usual: EncKdcRepPartTag, name: string): DerType<EncKd
   };
 }
 
-/** EncASRepPart ::= [APPLICATION 25] EncKDCRepPart (also reads [APPLICATION 26]). */
+/** EncASRepPart ::= [APPLICATION 25] EncKDCRepPart (also reads [APPLICATION 26], as MIT sends). */
 export const encAsRepPartCodec = derCodec<EncAsRepPart>('EncASRepPart', encKdcRepPartType(25, 'EncASRepPart'));
-/** EncTGSRepPart ::= [APPLICATION 26] EncKDCRepPart (also reads [APPLICATION 25], as MIT and Windows send). */
+/** EncTGSRepPart ::= [APPLICATION 26] EncKDCRepPart (also reads [APPLICATION 25]). */
 export const encTgsRepPartCodec = derCodec<EncTgsRepPart>('EncTGSRepPart', encKdcRepPartType(26, 'EncTGSRepPart'));

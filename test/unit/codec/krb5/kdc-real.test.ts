@@ -1,6 +1,7 @@
 // The KDC exchange of MIT Kerberos 1.20 (kinit with encrypted-timestamp preauth, then kvno), captured on
 // loopback (test/vectors/krb5-kdc-messages.json): each message decodes to the expected fields and
-// re-encodes byte for byte (the nonce sits at body offset 106..109, after a706 0204); the decrypted EncASRepPart and TGS-REQ authenticator decode too.
+// re-encodes byte for byte (the nonce sits at body offset 106..109, after a706 0204); the decrypted
+// EncASRepPart, TGS-REQ authenticator and EncTGSRepPart decode too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../../../src/bytes/index.js';
@@ -113,6 +114,29 @@ test('TGS-REP: the ticket is for host/h.example.test, the client is alice', () =
   assert.equal(principalToString(tgsRep.ticket.sname, tgsRep.ticket.realm), 'host/h.example.test@EXAMPLE.TEST');
   assert.equal(tgsRep.ticket.encPart.kvno, 1);
   assert.deepEqual(padataTypes(tgsRep.padata), [PaDataType['PA-FX-FAST']]);
+});
+
+test('decrypted EncTGSRepPart: [APPLICATION 26] as RFC 4120 says, the TGS-REQ nonce, the service ticket\'s name', () => {
+  const plain = hex('mit-enc-tgs-rep-part');
+  assert.equal(plain[0], 0x7a);
+  const part = exact(encTgsRepPartCodec, plain);
+  assert.equal('applicationTag' in part, false);
+  assert.equal(part.nonce, tgsReq.reqBody.nonce);
+  assert.equal(principalToString(part.sname, part.srealm), 'host/h.example.test@EXAMPLE.TEST');
+  assert.deepEqual(part.sname, tgsRep.ticket.sname);
+  assert.deepEqual(flagNames(part.flags, ticketFlagName), ['pre-authent', 'transited-policy-checked', 'enc-pa-rep']);
+  assert.equal('encryptedPaData' in part, false);
+  // Read by the AS codec, the same bytes record the tag (MIT sends 26 for both replies).
+  assert.equal(exact(encAsRepPartCodec, plain).applicationTag, 26);
+});
+
+test('an earlier MIT capture (test/vectors/krb5-messages.json, realm K5CAP.TEST) decodes as a TGS-REQ and re-encodes exactly', () => {
+  const v = readJson<{ messages: { name: string; base64: string }[] }>('test', 'vectors', 'krb5-messages.json').messages.find((m) => m.name === 'mit-kdc-tgs-req');
+  assert.ok(v);
+  const r = exact<TgsReq>(tgsReqCodec, Uint8Array.from(Buffer.from(v.base64, 'base64')));
+  assert.equal(principalToString(r.reqBody.sname!, r.reqBody.realm), 'HTTP/www.k5cap.test@K5CAP.TEST');
+  assert.equal(r.padata![0]!.padataType, PaDataType['PA-TGS-REQ']);
+  assert.equal(exact(apReqCodec, r.padata![0]!.padataValue).ticket.sname.nameString[0], 'krbtgt');
 });
 
 test('AS-REQ reqBodyDer is the tail of each AS-REQ too, and both AS bodies differ only in the nonce bytes', () => {
