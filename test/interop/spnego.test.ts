@@ -187,6 +187,7 @@ test('our SPNEGO initiator -> Samba ntlm_auth gss-spnego (AD DC): AF SAMBA\\alic
   assert.deepEqual(run.trace, FULL_MIC_TRACE);
   assert.equal(run.last.user, `${lab.samba.domain}\\alice`);
   assert.equal(ini.complete, true, "Samba's mechListMIC verified");
+  assert.equal(seqOf(mechListMicOf(run.tokens[3]!)!), 0, "Samba's mechListMIC is its SeqNum 0");
   await acc.close();
 });
 
@@ -249,6 +250,16 @@ test('Samba ntlm_auth gss-spnego-client -> our SPNEGO acceptor (users map holds 
   await ini.close();
 });
 
+test('Samba gss-spnego-client with a wrong password -> our SPNEGO acceptor refuses (UNAUTHORIZED)', async () => {
+  const ini = await peer('samba-init', { user: samAlice.name, domain: lab.samba.domain, password: 'not-' + samAlice.password });
+  const acc = acceptor({ credential: { ntlmUsers: { [`${lab.samba.domain}\\${samAlice.name}`]: samAlice.password } }, ntlm: { netbiosDomain: lab.samba.domain, netbiosComputer: 'WEB' } });
+  const run = await accept(ini, acc);
+  assert.equal((run.error as { code?: string } | undefined)?.code, 'UNAUTHORIZED', `our acceptor must refuse: ${String(run.error)}`);
+  assert.equal(acc.complete, false);
+  assert.deepEqual(run.trace, [`I: negTokenInit mechs=${N} NEGOTIATE`, `A: negTokenResp accept-incomplete mech=${N} CHALLENGE`, 'I: negTokenResp AUTHENTICATE']);
+  await ini.close();
+});
+
 // --- per-message after the mechListMIC ------------------------------------------------------
 
 /**
@@ -256,6 +267,9 @@ test('Samba ntlm_auth gss-spnego-client -> our SPNEGO acceptor (users map holds 
  * our unwrap, peer getMic -> our verify. The mechListMIC took SeqNum 0 in each direction and the
  * RC4 handles were reset after it (MS-SPNG 3.3.5.1), so the first application message uses SeqNum
  * 1 with the RC4 keystream from its start: a wrong RC4 or sequence choice fails the first unwrap.
+ * (Checked by hand on 2026-11-26 with ntlmInitiatorMech({ resetSeqNumAfterMechListMic: true }):
+ * our first wrap then carries SeqNum 0 and MIT answers "A token had an invalid Message Integrity
+ * Check (MIC)", and our unwrap of MIT's first wrap says "SeqNum 1 is ahead of the expected 0".)
  */
 async function perMessage(mine: SecurityContext, theirs: SpnegoPeer) {
   let sent = 1;
