@@ -56,6 +56,9 @@ const CODES = {
   UNSEQ_TOKEN: 'UNSEQ_TOKEN',
   GAP_TOKEN: 'GAP_TOKEN',
   UNAVAILABLE: 'UNAVAILABLE',
+  // Kerberos: a KRB-ERROR that maps to none of the above carries its code in `krbError`.
+  CLOCK_SKEW: 'FAILURE',
+  KDC_ERROR: 'FAILURE',
   // Caller mistakes (bad option values, wrong state).
   BAD_ARGUMENT: 'FAILURE',
   FAILURE: 'FAILURE',
@@ -71,6 +74,8 @@ export interface ErrorDetails {
   readonly cause?: unknown;
   /** A token to send to the peer despite the failure (a SPNEGO reject, a KRB-ERROR), as GSS does. */
   readonly outputToken?: Uint8Array;
+  /** The Kerberos error behind this one (RFC 4120 7.5.9), with the KDC's time when it sent one. */
+  readonly krbError?: { readonly code: number; readonly name: string | undefined; readonly serverTime?: Date };
 }
 
 export class SpnegoError extends Error {
@@ -80,6 +85,7 @@ export class SpnegoError extends Error {
   readonly major: number;
   readonly offset: number | undefined;
   readonly outputToken: Uint8Array | undefined;
+  readonly krbError: ErrorDetails['krbError'];
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     const where = details.offset === undefined ? '' : ` (at byte ${details.offset})`;
@@ -88,6 +94,7 @@ export class SpnegoError extends Error {
     this.major = GssMajor[CODES[code]];
     this.offset = details.offset;
     this.outputToken = details.outputToken;
+    this.krbError = details.krbError;
   }
 
   /** A plain object for logs and `--json` output. */

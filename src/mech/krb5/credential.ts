@@ -1,0 +1,24 @@
+// A ticket with what the client needs to use it (RFC 4120 3.1.5/3.3.3): the in-memory form of a
+// credential-cache entry.
+import type { Key } from '../../crypto/krb5/profile.js';
+import type { Ticket } from '../../codec/krb5/ticket.js';
+import type { KerberosFlags } from '../../codec/krb5/kerberos-flags.js';
+import type { Principal } from './principal.js';
+
+export interface Credential {
+  readonly client: Principal;
+  readonly server: Principal;
+  readonly ticket: Ticket;
+  /** The ticket's exact DER, as the KDC sent it (re-sent byte for byte in AP-REQs). */
+  readonly ticketDer: Uint8Array;
+  readonly sessionKey: Key;
+  readonly flags: KerberosFlags;
+  readonly authtime: Date;
+  readonly starttime?: Date | undefined;
+  readonly endtime: Date;
+  readonly renewTill?: Date | undefined;
+}
+
+export function isExpired(c: Credential, now: Date, skewSeconds = 0): boolean {
+  return c.endtime.getTime() <= now.getTime() + skewSeconds * 1000;
+}

@@ -1,0 +1,122 @@
+// The TGS exchange (RFC 4120 3.3): a service ticket from a TGT. The PA-TGS-REQ carries an
+// AP-REQ whose authenticator checksums the exact DER of req-body (usage 6) and is encrypted
+// with the TGT session key (usage 7); the reply's enc-part decrypts with that key (usage 8).
+// Referrals: a returned krbtgt/OTHER ticket is a cross-realm TGT, followed to OTHER (RFC 6806).
+import { SpnegoError } from '../../errors.js';
+import { KdcOption, KeyUsage, PaDataType } from '../../iana/krb5.js';
+import { tgsReqCodec, reqBodyDerFor } from '../../codec/krb5/kdc-req.js';
+import { tgsRepCodec } from '../../codec/krb5/kdc-rep.js';
+import { encTgsRepPartCodec } from '../../codec/krb5/enc-kdc-rep-part.js';
+import { krbErrorCodec } from '../../codec/krb5/krb-error.js';
+import { authenticatorCodec } from '../../codec/krb5/authenticator.js';
+import { apReqCodec } from '../../codec/krb5/ap-req.js';
+import { ticketCodec } from '../../codec/krb5/ticket.js';
+import { flagsFromNames, flagsFromBits } from '../../codec/krb5/kerberos-flags.js';
+import type { KdcReqBody } from '../../codec/krb5/kdc-req-body.js';
+import { getProfile } from '../../crypto/krb5/registry.js';
+import { randomBytes } from '../../crypto/provider.js';
+import { krbErrorToSpnego } from './kdc-error.js';
+import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
+import type { KdcSender } from './as.js';
+import type { Credential } from './credential.js';
+
+export interface TgsRequestOptions {
+  readonly tgt: Credential;
+  readonly server: Principal;
+  readonly kdc: KdcSender;
+  readonly enctypes: readonly number[];
+  readonly forwardable?: boolean;
+  /** Ask the KDC to canonicalize the name and send referrals (RFC 6806); on by default, as MIT does. */
+  readonly canonicalize?: boolean;
+  readonly allowWeakCrypto?: boolean;
+  readonly now?: () => Date;
+  readonly random?: (n: number) => Uint8Array;
+  /** Referral hops allowed before giving up (MIT: 10). */
+  readonly maxReferrals?: number;
+}
+
+function isTgs(p: Principal): boolean {
+  return p.name.nameString.length === 2 && p.name.nameString[0] === 'krbtgt';
+}
+
+/** One TGS-REQ to the KDC of the TGT's realm. */
+async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal, realmAsked: string): Promise<Credential> {
+  const now = (o.now ?? (() => new Date()))();
+  const random = o.random ?? randomBytes;
+  const weak = { allowWeakCrypto: o.allowWeakCrypto ?? false };
+  const options: string[] = [];
+  if (o.forwardable) options.push('forwardable');
+  if (o.canonicalize ?? true) options.push('canonicalize');
+  const body: KdcReqBody = {
+    kdcOptions: flagsFromNames(options, KdcOption),
+    realm: realmAsked,
+    sname: server.name,
+    till: tgt.endtime,
+    nonce: new DataView(random(4).buffer).getUint32(0) & 0x7fffffff,
+    etype: [...o.enctypes],
+  };
+  const bodyDer = reqBodyDerFor({ reqBody: body });
+  const profile = getProfile(tgt.sessionKey.enctype, weak);
+  const cksum = { cksumtype: profile.checksumType, checksum: profile.checksum(tgt.sessionKey, KeyUsage.TGS_REQ_AUTH_CKSUM, bodyDer) };
+  const ms = now.getTime();
+  const authenticator = authenticatorCodec.encode({
+    authenticatorVno: 5,
+    crealm: tgt.client.realm,
+    cname: tgt.client.name,
+    cksum,
+    cusec: (ms % 1000) * 1000,
+    ctime: new Date(Math.floor(ms / 1000) * 1000),
+  });
+  const apReq = apReqCodec.encode({
+    pvno: 5,
+    msgType: 14,
+    apOptions: flagsFromBits([]),
+    ticket: tgt.ticket,
+    authenticator: { etype: tgt.sessionKey.enctype, cipher: profile.encrypt(tgt.sessionKey, KeyUsage.TGS_REQ_AUTH, authenticator) },
+  });
+  const req = tgsReqCodec.encode({ pvno: 5, msgType: 12, padata: [{ padataType: PaDataType['PA-TGS-REQ'], padataValue: apReq }], reqBody: body, reqBodyDer: bodyDer });
+  const reply = await o.kdc.send(tgt.server.name.nameString[1] ?? tgt.server.realm, req);
+  if (reply[0] === 0x7e) throw krbErrorToSpnego(krbErrorCodec.decode(reply), `TGS exchange for ${server.name.nameString.join('/')}@${realmAsked}`);
+  const rep = tgsRepCodec.decode(reply);
+  let plain: Uint8Array;
+  try {
+    plain = getProfile(rep.encPart.etype, weak).decrypt(tgt.sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY, rep.encPart.cipher);
+  } catch (e) {
+    if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP does not decrypt with the TGT session key');
+    throw e;
+  }
+  const part = encTgsRepPartCodec.decode(plain);
+  if (part.nonce !== body.nonce && (part.nonce >>> 0) !== body.nonce) throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP nonce does not match our request');
+  return {
+    client: { name: rep.cname, realm: rep.crealm },
+    server: { name: part.sname, realm: part.srealm },
+    ticket: rep.ticket,
+    ticketDer: ticketCodec.encode(rep.ticket),
+    sessionKey: { enctype: part.key.keytype, value: part.key.keyvalue },
+    flags: part.flags,
+    authtime: part.authtime,
+    starttime: part.starttime,
+    endtime: part.endtime,
+    renewTill: part.renewTill,
+  };
+}
+
+/** A service ticket for `server`, following referrals across realms. */
+export async function tgsExchange(o: TgsRequestOptions): Promise<Credential> {
+  let tgt = o.tgt;
+  let realm = o.tgt.client.realm;
+  for (let hop = 0; hop <= (o.maxReferrals ?? 10); hop++) {
+    const cred = await tgsOnce(o, tgt, { ...o.server, realm }, realm);
+    // A krbtgt/OTHER@realm ticket when we did not ask for a TGS: a referral to OTHER.
+    if (isTgs(cred.server) && !isTgs(o.server) && !samePrincipal(cred.server.name, tgsPrincipal(realm).name)) {
+      tgt = cred;
+      realm = cred.server.name.nameString[1]!;
+      continue;
+    }
+    if (!isTgs(o.server) && !samePrincipal(cred.server.name, o.server.name) && !(o.canonicalize ?? true)) {
+      throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP names another server than the one we asked for');
+    }
+    return cred;
+  }
+  throw new SpnegoError('KDC_ERROR', 'too many referrals');
+}
