@@ -64,7 +64,12 @@ export class SpnegoAcceptor {
       if (this.state === 'negotiating') return this.raw ? await this.rawStep(input) : await this.cont(input);
       return await this.first(input);
     } catch (e) {
+      const wasNegotiating = this.state === 'negotiating' && !this.raw;
       this.state = 'failed';
+      // As MIT, Windows and Samba do: tell the initiator with a reject (RFC 4178 4.2.2).
+      if (wasNegotiating && e instanceof SpnegoError && e.outputToken === undefined && e.code !== 'NO_CONTEXT') {
+        throw new SpnegoError(e.code, e.message, { outputToken: this.resp({ negState: 'reject' }), ...(e.krbError ? { krbError: e.krbError } : {}), cause: e });
+      }
       throw e;
     }
   }

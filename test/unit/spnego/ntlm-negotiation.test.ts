@@ -111,3 +111,12 @@ test('raw NTLMSSP without SPNEGO (browsers, old curl): the acceptor answers raw 
   assert.equal(await a.step(await raw.step(challenge)), undefined);
   assert.ok(a.complete && a.rawMech);
 });
+
+test('a failure after negotiation started carries a reject token for the initiator, as MIT, Windows and Samba send', async () => {
+  const i = new SpnegoInitiator({ mechs: [initiatorNtlm('wrong')] });
+  const a = new SpnegoAcceptor({ mechs: [acceptorNtlm()] });
+  const t2 = await i.step(await a.step(await i.step()));
+  const e = await a.step(t2).then(() => undefined, (x: unknown) => x as { code: string; outputToken?: Uint8Array });
+  assert.equal(describe(e!.outputToken!), 'negTokenResp reject');
+  await assert.rejects(() => i.step(e!.outputToken!), { code: 'BAD_MECH' });
+});
