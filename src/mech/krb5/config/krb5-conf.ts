@@ -49,7 +49,10 @@ export interface Krb5LibDefaults {
   readonly defaultTgsEnctypes: readonly number[];
   /** Default false. */
   readonly allowWeakCrypto: boolean;
-  /** Seconds. Default 300. */
+  /**
+   * Seconds. Default 300. MIT 1.20 reads it as an integer (profile_get_integer): a duration such as
+   * `5m` is not understood and leaves the default, so it does here too (with a warning).
+   */
   readonly clockskew: number;
   /** Default false. */
   readonly forwardable: boolean;
@@ -127,7 +130,8 @@ export function enctypeFromName(name: string): number | undefined {
 /**
  * An enctype list as krb5int_parse_enctype_list reads it: names separated by blanks or commas,
  * `DEFAULT`, families (aes, des3, rc4, camellia), `+name` to add, `-name` to remove; weak ones
- * dropped unless allowWeak; unknown names ignored; no duplicates.
+ * dropped unless allowWeak; unknown names ignored; no duplicates. An empty result is returned as
+ * [] (MIT reports it as KRB5_CONFIG_ETYPE_NOSUPP; the typed view adds a warning).
  */
 export function parseEnctypeList(value: string, allowWeak = false, defaults: readonly number[] = MIT_DEFAULT_ENCTYPES): number[] {
   let list: number[] = [];
@@ -181,22 +185,26 @@ export function parseProfileInteger(s: string): number | undefined {
 }
 
 /**
- * A duration as krb5_string_to_deltat reads it, in seconds: `86400`, `1d`, `5m`, `1h30m`,
- * `1d2h3m4s` (units in that order, each optional), `h:mm`, `h:mm:ss`, `d-hh:mm:ss`.
+ * A duration as krb5_string_to_deltat (MIT 1.20) reads it, in seconds: a number (`86400`, `-5`),
+ * `NdNhNmNs` units in that order, each optional, blanks allowed between them but not inside one
+ * (`1d`, `5m`, `1h30m`, `1h 30m`, `1h-5m`), `h:m`, `h:m:s`, `d-h:m:s` (one or two digits after a colon,
+ * not limited to 59, as MIT's). Leading blanks are skipped; anything else is undefined. (MIT itself
+ * returns the leading number for some malformed strings such as `1.5h` or `1w`; those are refused here.)
  */
 export function parseDuration(s: string): number | undefined {
-  const t = s.trim();
+  if (typeof s !== 'string' || s.length > 256) return undefined;
+  const t = s.replace(/^[ \t]+/, '');
   let m: RegExpExecArray | null;
-  if ((m = /^([+-]?)(\d+)$/.exec(t))) return Number(m[2]) * (m[1] === '-' ? -1 : 1);
-  if ((m = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/.exec(t)) && t !== '') {
+  let n: number | undefined;
+  if (/^-?\d+$/.test(t)) n = Number(t);
+  else if ((m = /^(?:(-?\d+)d)?[ \t]*(?:(-?\d+)h)?[ \t]*(?:(-?\d+)m)?[ \t]*(?:(-?\d+)s)?[ \t]*$/.exec(t)) && /[dhms]/.test(t)) {
     const [d, h, mi, se] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0)) as [number, number, number, number];
-    return ((d * 24 + h) * 60 + mi) * 60 + se;
-  }
-  if ((m = /^(?:(\d+)-)?(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(t))) {
+    n = d * 86400 + h * 3600 + mi * 60 + se;
+  } else if ((m = /^(?:(-?\d+)-)?(-?\d+):(\d{1,2})(?::(\d{1,2}))?[ \t]*$/.exec(t))) {
     if (m[1] !== undefined && m[4] === undefined) return undefined;
-    return ((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4] ?? 0);
+    n = Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0);
   }
-  return undefined;
+  return n !== undefined && n >= -0x80000000 && n <= 0x7fffffff ? n : undefined;
 }
 
 /** `host`, `host:port`, `[v6]`, `[v6]:port`, bare IPv6, with `tcp/` `udp/` prefixes or an `https://` URL. */
@@ -285,7 +293,11 @@ function libdefaults(p: Profile, warnings: string[]): Krb5LibDefaults {
   };
   const allowWeakCrypto = bool('allow_weak_crypto', false);
   const permittedStr = get('permitted_enctypes') ?? 'DEFAULT';
-  const enc = (s: string): number[] => parseEnctypeList(s, allowWeakCrypto);
+  const enc = (s: string): number[] => {
+    const l = parseEnctypeList(s, allowWeakCrypto);
+    if (l.length === 0) warnings.push(`enctype list "${s}" selects no supported enctype (MIT fails with KRB5_CONFIG_ETYPE_NOSUPP)`);
+    return l;
+  };
   let canon: boolean | 'fallback' = true;
   const cv = get('dns_canonicalize_hostname');
   if (cv !== undefined) {
@@ -305,7 +317,7 @@ function libdefaults(p: Profile, warnings: string[]): Krb5LibDefaults {
     defaultTktEnctypes: enc(get('default_tkt_enctypes') ?? permittedStr),
     defaultTgsEnctypes: enc(get('default_tgs_enctypes') ?? permittedStr),
     allowWeakCrypto,
-    clockskew: dur('clockskew', DEFAULTS.clockskew),
+    clockskew: int('clockskew', DEFAULTS.clockskew),
     forwardable: bool('forwardable', false),
     renewable: bool('renewable', false),
     rdns: bool('rdns', true),

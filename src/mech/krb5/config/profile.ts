@@ -8,7 +8,8 @@
 //   - `include FILE` and `includedir DIR` at the start of a line splice files into the same tree
 //     (includedir: names of only alphanumerics, '-' and '_', or ending in `.conf` and not starting with '.', sorted).
 // Several files (KRB5_CONFIG=a:b) stay separate trees: a lookup reads them in order and stops
-// after the first file in which a final (`*`) section or relation on the path was seen.
+// after the first file in which a final (`*`) section on the path was seen. (MIT 1.20 strips the `*`
+// of `tag* = value` but does not stop at such a relation: checked against libkrb5's profile_get_values.)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpnegoError } from '../../../errors.js';
@@ -282,7 +283,7 @@ export function profileOf(files: readonly ProfileFile[], warnings: string[] = []
 
 /**
  * All values of the relation at `path` (e.g. ['realms', 'EXAMPLE.COM', 'kdc']), file by file in
- * order, stopping after a file where a final section or relation on the path was seen (MIT's
+ * order, stopping after a file where a final section on the path was seen (MIT's
  * profile_get_values). Single-valued settings use the first value.
  */
 export function profileValues(p: Profile, path: readonly string[]): string[] {
@@ -300,8 +301,7 @@ export function profileValues(p: Profile, path: readonly string[]): string[] {
     if (sec) {
       for (const c of sec.children) {
         if (isSection(c) || c.name !== name) continue;
-        out.push(c.value);
-        if (c.final) finalSeen = true;
+        out.push(c.value); // a relation's own final mark does not stop the search (MIT 1.20, checked with libkrb5)
       }
     }
     if (finalSeen) break;
