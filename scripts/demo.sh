@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, for now: install, build, and run `spnego inspect` on real tokens captured from
-# the lab's peers (Apache mod_auth_gssapi over MIT Kerberos, gss-ntlmssp, squid, Samba AD).
+# The main job: install, build, run `spnego demo` (a live Negotiate demo: our server and client on
+# loopback, every leg decoded), then `spnego inspect` on real tokens captured from the lab's peers
+# (Apache mod_auth_gssapi over MIT Kerberos, gss-ntlmssp, squid, Samba AD).
 # With --live it starts the lab, captures fresh tokens from it, and inspects those instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,11 @@ show() {
   spnego inspect "$line"
 }
 
+echo "== spnego demo: a live Negotiate demo (spnego serve + a client on 127.0.0.1, NTLM inside SPNEGO)"
+printf '$ spnego demo\n'
+spnego demo
+
+echo
 echo "== spnego inspect: the token from a server's first NTLM-over-SPNEGO reply"
 printf '$ spnego inspect oRUwE6ADCgEBoQwGCisGAQQBgjcCAgo=\n'
 spnego inspect oRUwE6ADCgEBoQwGCisGAQQBgjcCAgo=

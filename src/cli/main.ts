@@ -3,6 +3,8 @@
 // never a stack trace: SpnegoError prints its code, anything else is reported as internal.
 import { SpnegoError } from '../errors.js';
 import { runInspect } from './inspect.js';
+import { runServe } from './serve.js';
+import { runDemo } from './demo.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: spnego <command> [options]
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'inspect':
       return runInspect(rest);
+    case 'serve': return runServe(rest);
+    case 'demo': return runDemo(rest);
     case 'version':
     case '--version':
       process.stdout.write(`spnego ${version()}\n`);
