@@ -22,3 +22,10 @@ export interface Credential {
 export function isExpired(c: Credential, now: Date, skewSeconds = 0): boolean {
   return c.endtime.getTime() <= now.getTime() + skewSeconds * 1000;
 }
+
+/** A service key, as a keytab entry holds it (the acceptor's credential). */
+export interface ServiceKey {
+  readonly principal: Principal;
+  readonly kvno: number;
+  readonly key: Key;
+}

@@ -33,6 +33,8 @@ export interface TgsRequestOptions {
   readonly random?: (n: number) => Uint8Array;
   /** Referral hops allowed before giving up (MIT: 10). */
   readonly maxReferrals?: number;
+  /** Renew the TGT itself (KDC option renew, RFC 4120 3.3.1): `server` must be the TGT's server. */
+  readonly renew?: boolean;
 }
 
 function isTgs(p: Principal): boolean {
@@ -47,11 +49,12 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
   const options: string[] = [];
   if (o.forwardable) options.push('forwardable');
   if (o.canonicalize ?? true) options.push('canonicalize');
+  if (o.renew) options.push('renew');
   const body: KdcReqBody = {
     kdcOptions: flagsFromNames(options, KdcOption),
     realm: realmAsked,
     sname: server.name,
-    till: tgt.endtime,
+    till: o.renew && tgt.renewTill ? tgt.renewTill : tgt.endtime,
     nonce: new DataView(random(4).buffer).getUint32(0) & 0x7fffffff,
     etype: [...o.enctypes],
   };
@@ -103,6 +106,7 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
 
 /** A service ticket for `server`, following referrals across realms. */
 export async function tgsExchange(o: TgsRequestOptions): Promise<Credential> {
+  if (o.renew) return tgsOnce(o, o.tgt, o.tgt.server, o.tgt.server.realm);
   let tgt = o.tgt;
   let realm = o.tgt.client.realm;
   for (let hop = 0; hop <= (o.maxReferrals ?? 10); hop++) {
