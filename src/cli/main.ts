@@ -5,6 +5,7 @@ import { SpnegoError } from '../errors.js';
 import { runInspect } from './inspect.js';
 import { runServe } from './serve.js';
 import { runDemo } from './demo.js';
+import { runFetch } from './fetch.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: spnego <command> [options]
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runInspect(rest);
     case 'serve': return runServe(rest);
     case 'demo': return runDemo(rest);
+    case 'fetch':
+      return runFetch(rest);
     case 'version':
     case '--version':
       process.stdout.write(`spnego ${version()}\n`);

@@ -1,0 +1,148 @@
+// `spnego fetch URL`: an HTTP request that answers Negotiate/NTLM challenges, in the spirit of
+// `curl --negotiate`. Exit 0 only when the final response is 2xx and every server token
+// verified; otherwise one line `spnego: CODE: message` on stderr and a non-zero exit.
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SpnegoError } from '../errors.js';
+import { createFetch, authInfo, type AuthHeaderEvent } from '../http/client/index.js';
+import { inspectInput, renderReport } from '../inspect/index.js';
+
+const HELP = `usage: spnego fetch [options] URL
+
+Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM challenges.
+
+  -u, --user USER        DOMAIN\\user, user@DOMAIN or user (required)
+      --password PW      the password (or SPNEGO_PASSWORD, or --password-file)
+      --password-file F  read the password from the first line of F
+      --spn SERVICE@HOST the target service name (default HTTP@<URL host>)
+      --mech M           negotiate (default) or ntlm (prefer the NTLM scheme)
+      --no-ntlm-fallback never answer with NTLM (Kerberos is not available yet, so this
+                         fails with NO_CRED for now)
+      --proxy URL        an http:// proxy (HTTPS targets go through CONNECT)
+      --mutual           fail when the server ends the exchange without its final token
+  -X, --request METHOD   the request method (default GET, or POST with -d)
+  -H, --header 'N: V'    an extra request header (repeatable)
+  -d, --data DATA        the request body; @FILE reads it from FILE
+  -i, --include          print the response status line and headers
+  -o, --output FILE      write the body to FILE instead of standard output
+  -k, --insecure         do not verify the server's TLS certificate
+      --cacert FILE      trust the CA certificates in FILE (PEM)
+  -v, --verbose          print every authentication header, its token decoded, to stderr
+
+Kerberos (credential cache, --keytab) arrives with the Kerberos issues.
+`;
+
+function password(values: { password?: string | undefined; 'password-file'?: string | undefined }): string | undefined {
+  if (values.password !== undefined) return values.password;
+  if (values['password-file'] !== undefined) return readFileSync(values['password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
+  return process.env['SPNEGO_PASSWORD'];
+}
+
+function verbose(e: AuthHeaderEvent): void {
+  const arrow = `${e.direction === 'sent' ? '>' : '<'}${e.status !== undefined ? ` [${e.status}]` : ''} `;
+  let text: string;
+  try {
+    text = renderReport(inspectInput({ text: `${e.header}: ${e.value}` }));
+  } catch (err) {
+    text = `${e.header}: ${e.value}\n  ${err instanceof SpnegoError ? `error ${err.code}: ${err.message}` : String(err)}`;
+  }
+  process.stderr.write(`${arrow}${text.replace(/\n/g, `\n${' '.repeat(arrow.length)}`)}\n`);
+}
+
+export async function runFetch(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      user: { type: 'string', short: 'u' },
+      password: { type: 'string' },
+      'password-file': { type: 'string' },
+      spn: { type: 'string' },
+      mech: { type: 'string', default: 'negotiate' },
+      'no-ntlm-fallback': { type: 'boolean', default: false },
+      proxy: { type: 'string' },
+      mutual: { type: 'boolean', default: false },
+      request: { type: 'string', short: 'X' },
+      header: { type: 'string', short: 'H', multiple: true },
+      data: { type: 'string', short: 'd' },
+      include: { type: 'boolean', short: 'i', default: false },
+      output: { type: 'string', short: 'o' },
+      insecure: { type: 'boolean', short: 'k', default: false },
+      cacert: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(HELP);
+    return 2;
+  }
+  const url = positionals[0]!;
+  if (!values.user) throw new SpnegoError('NO_CRED', 'no user: pass -u DOMAIN\\user (Kerberos credential caches arrive with the Kerberos issues)');
+  const pw = password(values);
+  if (pw === undefined) throw new SpnegoError('NO_CRED', 'no password: pass --password, --password-file or set SPNEGO_PASSWORD');
+  if (values.mech !== 'negotiate' && values.mech !== 'ntlm') {
+    throw new SpnegoError(values.mech === 'kerberos' ? 'UNAVAILABLE' : 'BAD_ARGUMENT', values.mech === 'kerberos' ? 'Kerberos is not available yet in this version' : `--mech must be negotiate or ntlm, not ${values.mech}`);
+  }
+  const headers = new Headers();
+  for (const h of values.header ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new SpnegoError('BAD_ARGUMENT', `-H wants 'Name: value', got ${JSON.stringify(h)}`);
+    headers.append(h.slice(0, i).trim(), h.slice(i + 1).trim());
+  }
+  let body: Uint8Array | undefined;
+  if (values.data !== undefined) {
+    body = values.data.startsWith('@') ? new Uint8Array(readFileSync(values.data.slice(1))) : new TextEncoder().encode(values.data);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded');
+  }
+  const method = values.request ?? (body ? 'POST' : 'GET');
+  const f = createFetch({
+    credential: { username: values.user, password: pw },
+    mech: values.mech,
+    ...(values.spn ? { spn: values.spn } : {}),
+    ...(values.proxy ? { proxy: values.proxy } : {}),
+    noNtlmFallback: values['no-ntlm-fallback'],
+    requireMutualAuth: values.mutual,
+    tls: { ...(values.insecure ? { rejectUnauthorized: false } : {}), ...(values.cacert ? { ca: readFileSync(values.cacert) } : {}) },
+    ...(values.verbose ? { onAuthHeader: verbose } : {}),
+  });
+  try {
+    let res: Response;
+    try {
+      res = await f(url, { method, headers, ...(body ? { body } : {}) });
+    } catch (e) {
+      if (e instanceof TypeError) {
+        const cause = (e as { cause?: unknown }).cause;
+        throw new SpnegoError('UNAVAILABLE', `${e.message}${cause instanceof Error ? `: ${cause.message}` : ''}`);
+      }
+      throw e;
+    }
+    const data = new Uint8Array(await res.arrayBuffer());
+    if (values.include) {
+      let head = `HTTP/1.1 ${res.status} ${res.statusText}\r\n`;
+      res.headers.forEach((v, k) => {
+        head += `${k}: ${v}\r\n`;
+      });
+      process.stdout.write(`${head}\r\n`);
+    }
+    if (values.output) writeFileSync(values.output, data);
+    else process.stdout.write(data);
+    if (values.verbose) {
+      const info = authInfo(res);
+      const o = info?.origin;
+      process.stderr.write(
+        `* ${res.status} ${res.statusText}; ${o ? `${o.scheme} (${o.mech ?? '?'}), ${o.legs} leg(s), final token ${o.mutual ? 'verified' : 'absent'}` : 'no origin authentication'}${info?.reusedConnection ? ', reused connection' : ''}${info?.proxy ? `; proxy ${info.proxy.scheme} (${info.proxy.mech ?? '?'}), ${info.proxy.legs} leg(s)` : ''}\n`,
+      );
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw new SpnegoError(res.status === 401 || res.status === 407 ? 'UNAUTHORIZED' : 'FAILURE', `HTTP ${res.status} ${res.statusText}`.trim());
+    }
+    return 0;
+  } finally {
+    f.close();
+  }
+}

@@ -1,0 +1,294 @@
+// createFetch(): a fetch-compatible function that answers Negotiate/NTLM challenges from origins
+// (401) and proxies (407, plain HTTP and CONNECT), built on node:http over sockets it controls.
+//
+// Connections: each handshake runs on one pinned socket (connection.ts). Requests running at the
+// same time get their own sockets. When a response body has been read to the end on a keep-alive
+// connection, the connection goes back to a per-origin pool (per createFetch instance, so per
+// credential) of at most maxIdleConnections; the next request to that origin reuses it, and an
+// NTLM-authenticated socket stays authenticated. A reused socket that turns out to be closed is
+// replaced by a fresh one, once, before any response was read.
+// Not followed: redirects (3xx come back as they are, like `redirect: 'manual'`).
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
+import { SpnegoError } from '../../errors.js';
+import type { InitiatorCredential } from '../../gss/context.js';
+import { parseAuthenticate } from '../challenge.js';
+import { DEFAULT_MAX_BUFFERED_BODY, replayableBody } from './body.js';
+import { Connection, endpointOf, openConnection, type Endpoint } from './connection.js';
+import { Handshake, type HandshakeConfig, type HandshakeInfo } from './handshake.js';
+
+export interface AuthHeaderEvent {
+  readonly direction: 'sent' | 'received';
+  /** `Authorization`, `WWW-Authenticate`, `Proxy-Authorization` or `Proxy-Authenticate`. */
+  readonly header: string;
+  readonly value: string;
+  /** The response status, for received headers. */
+  readonly status?: number;
+}
+
+export interface CreateFetchOptions {
+  /** `DOMAIN\\user`, `user@domain` or `user`, with a password or an NT hash. */
+  readonly credential: InitiatorCredential;
+  /** 'negotiate' (default): the Negotiate scheme, NTLM scheme as fallback; 'ntlm': prefer the NTLM scheme. */
+  readonly mech?: 'negotiate' | 'ntlm';
+  /** Target service name, `HTTP@host` (default: `HTTP@` + the URL's host name). */
+  readonly spn?: string;
+  /** An http:// proxy URL; HTTPS targets are tunnelled with CONNECT. */
+  readonly proxy?: string | URL;
+  /** The proxy's credential (default: `credential`). Its SPN is `HTTP@<proxy host>`. */
+  readonly proxyCredential?: InitiatorCredential;
+  /** Never answer with NTLM: neither the NTLM scheme nor NTLM inside Negotiate. */
+  readonly noNtlmFallback?: boolean;
+  /** Requests that carry a token, per handshake, before giving up with UNAUTHORIZED (default 6). */
+  readonly maxLegs?: number;
+  /** Fail a 2xx that ends a handshake without the server's final token (default false). */
+  readonly requireMutualAuth?: boolean;
+  /** TLS options for HTTPS targets (ca, rejectUnauthorized, cert, ...). */
+  readonly tls?: ConnectionOptions;
+  /** Largest stream request body buffered for replay (default 1 MiB). */
+  readonly maxBufferedBody?: number;
+  /** Idle keep-alive connections kept per origin (default 8). */
+  readonly maxIdleConnections?: number;
+  /** Every authentication header sent and received (for `spnego fetch -v`). */
+  readonly onAuthHeader?: (e: AuthHeaderEvent) => void;
+}
+
+export interface SpnegoFetch {
+  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Closes the pooled idle connections. */
+  close(): void;
+}
+
+/** What authenticated a response (see authInfo()). */
+export interface AuthInfo {
+  /** The origin's exchange on this request, if the origin asked for one. */
+  readonly origin: HandshakeInfo | undefined;
+  /** The proxy's exchange (407 or CONNECT), if this request ran one. */
+  readonly proxy: HandshakeInfo | undefined;
+  /** The request went over a pooled connection from an earlier request. */
+  readonly reusedConnection: boolean;
+}
+
+export type { HandshakeInfo } from './handshake.js';
+
+const INFO = new WeakMap<Response, AuthInfo>();
+
+/** How a response from createFetch() was authenticated; undefined for other responses. */
+export function authInfo(res: Response): AuthInfo | undefined {
+  return INFO.get(res);
+}
+
+interface Prepared {
+  readonly url: URL;
+  readonly target: Endpoint;
+  readonly method: string;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Uint8Array | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+const DRAIN_LIMIT = 1 << 20;
+
+function rawValues(res: IncomingMessage, name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === name) out.push(res.rawHeaders[i + 1]!);
+  return out;
+}
+
+/** Reads and discards a challenge response's body so the socket can carry the next leg. */
+async function drain(res: IncomingMessage, conn: Connection): Promise<void> {
+  let n = 0;
+  for await (const chunk of res) {
+    n += (chunk as Buffer).length;
+    if (n > DRAIN_LIMIT) throw new SpnegoError('UNAVAILABLE', `a ${res.statusCode} challenge body larger than ${DRAIN_LIMIT} bytes`);
+  }
+  if (!res.complete || /\bclose\b/i.test(rawValues(res, 'connection').join(',')) || !conn.usable) {
+    throw new SpnegoError('UNAVAILABLE', `the ${conn.viaProxy && res.statusCode === 407 ? 'proxy' : 'server'} closed the connection in the middle of the handshake (connection-bound authentication needs keep-alive)`);
+  }
+}
+
+function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
+  return (signal?.aborted ?? false) || (e instanceof Error && e.name === 'AbortError');
+}
+
+export function createFetch(options: CreateFetchOptions): SpnegoFetch {
+  if (!options || typeof options !== 'object' || !options.credential) throw new SpnegoError('BAD_ARGUMENT', 'createFetch needs { credential }');
+  const maxLegs = options.maxLegs ?? 6;
+  if (!Number.isInteger(maxLegs) || maxLegs < 1) throw new SpnegoError('BAD_ARGUMENT', 'maxLegs must be a positive integer');
+  const mech = options.mech ?? 'negotiate';
+  if (mech !== 'negotiate' && mech !== 'ntlm') throw new SpnegoError('BAD_ARGUMENT', `mech must be 'negotiate' or 'ntlm' (Kerberos is not available yet)`);
+  const proxy = options.proxy === undefined ? undefined : endpointOf(new URL(String(options.proxy)));
+  const maxIdle = options.maxIdleConnections ?? 8;
+  const maxBody = options.maxBufferedBody ?? DEFAULT_MAX_BUFFERED_BODY;
+  const base = (credential: InitiatorCredential, target: string): Omit<HandshakeConfig, 'who'> => ({
+    credential,
+    mech,
+    target,
+    noNtlmFallback: options.noNtlmFallback ?? false,
+    maxLegs,
+    requireMutualAuth: options.requireMutualAuth ?? false,
+  });
+  const proxyConfig = proxy ? base(options.proxyCredential ?? options.credential, `HTTP@${proxy.hostname}`) : undefined;
+  const emit = options.onAuthHeader;
+  const pool = new Map<string, Connection[]>();
+
+  const take = (key: string): Connection | undefined => {
+    const list = pool.get(key);
+    while (list && list.length > 0) {
+      const c = list.pop()!;
+      if (c.usable) return c;
+      c.close();
+    }
+    return undefined;
+  };
+  const release = (key: string, c: Connection): void => {
+    if (!c.usable) return c.close();
+    const list = pool.get(key) ?? [];
+    pool.set(key, list);
+    list.push(c);
+    while (list.length > maxIdle) list.shift()!.close();
+  };
+
+  async function prepare(input: string | URL | Request, init: RequestInit | undefined): Promise<Prepared> {
+    const isReq = typeof Request !== 'undefined' && input instanceof Request;
+    const url = new URL(isReq ? (input as Request).url : String(input));
+    if (url.username || url.password) throw new SpnegoError('BAD_ARGUMENT', 'credentials in the URL are not supported: pass them to createFetch');
+    const method = (init?.method ?? (isReq ? (input as Request).method : 'GET')).toUpperCase();
+    const h = new Headers(init?.headers ?? (isReq ? (input as Request).headers : undefined));
+    let rawBody: unknown = init?.body;
+    if (rawBody === undefined && isReq && (input as Request).body !== null) rawBody = new Uint8Array(await (input as Request).arrayBuffer());
+    const body = await replayableBody(rawBody, maxBody);
+    if (body.bytes && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body`);
+    if (body.contentType && !h.has('content-type')) h.set('content-type', body.contentType);
+    for (const n of ['authorization', 'proxy-authorization', 'host', 'content-length', 'transfer-encoding', 'connection']) h.delete(n);
+    const headers: Record<string, string | string[]> = { host: url.host };
+    for (const [k, v] of h) headers[k] = k === 'set-cookie' ? h.getSetCookie() : v;
+    if (!('accept' in headers)) headers['accept'] = '*/*';
+    if (body.bytes || !['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'].includes(method)) headers['content-length'] = String(body.bytes?.length ?? 0);
+    const signal = init?.signal ?? (isReq ? (input as Request).signal : undefined) ?? undefined;
+    return { url, target: endpointOf(url), method, headers, body: body.bytes, signal };
+  }
+
+  function respond(key: string, res: IncomingMessage, conn: Connection, req: Prepared, info: AuthInfo): Response {
+    const headers = new Headers();
+    for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+      try {
+        headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+      } catch {
+        // a header value fetch's Headers refuses: left out, as undici does
+      }
+    }
+    const status = res.statusCode ?? 0;
+    const nullBody = req.method === 'HEAD' || status === 204 || status === 304;
+    const closing = /\bclose\b/i.test(rawValues(res, 'connection').join(',')) || (res.httpVersion === '1.0' && !/keep-alive/i.test(rawValues(res, 'connection').join(',')));
+    res.once('end', () => {
+      conn.uses++;
+      // Pooled at once: the agent frees the socket on the next tick, and a request made before
+      // that waits in the agent's queue for this same socket.
+      if (closing) conn.close();
+      else release(key, conn);
+    });
+    res.once('close', () => {
+      if (!res.complete) conn.close();
+    });
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (nullBody) res.resume();
+    else body = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>;
+    const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers });
+    Object.defineProperty(response, 'url', { value: req.url.href });
+    INFO.set(response, info);
+    return response;
+  }
+
+  async function exchange(key: string, conn: Connection, req: Prepared, reused: boolean, seen: { response: boolean }): Promise<Response> {
+    const origin = new Handshake({
+      ...base(options.credential, options.spn ?? `HTTP@${req.target.hostname}`),
+      who: 'origin',
+      channelBindings: conn.channelBindings,
+    });
+    const viaProxy = conn.viaProxy && !conn.proxyAuthenticated && proxyConfig ? new Handshake({ ...proxyConfig, who: 'proxy' }) : undefined;
+    let authz: string | undefined;
+    let proxyAuthz: string | undefined;
+    const info = (): AuthInfo => ({ origin: origin.info, proxy: viaProxy?.info ?? conn.proxyInfo, reusedConnection: reused });
+    for (;;) {
+      const headers = { ...req.headers };
+      if (authz) {
+        headers['authorization'] = authz;
+        emit?.({ direction: 'sent', header: 'Authorization', value: authz });
+      }
+      if (proxyAuthz) {
+        headers['proxy-authorization'] = proxyAuthz;
+        emit?.({ direction: 'sent', header: 'Proxy-Authorization', value: proxyAuthz });
+      }
+      const res = await conn.request({
+        method: req.method,
+        path: conn.viaProxy ? `${req.url.origin}${req.url.pathname}${req.url.search}` : `${req.url.pathname}${req.url.search}`,
+        host: req.target.hostname,
+        port: req.target.port,
+        headers,
+        body: req.body,
+        signal: req.signal,
+      });
+      seen.response = true;
+      const status = res.statusCode ?? 0;
+      try {
+        if (viaProxy && !conn.proxyAuthenticated) {
+          const values = rawValues(res, 'proxy-authenticate');
+          for (const v of values) emit?.({ direction: 'received', header: 'Proxy-Authenticate', value: v, status });
+          if (status === 407) {
+            const next = await viaProxy.challenge(parseAuthenticate(values), 407);
+            if (next === undefined) return respond(key, res, conn, req, info());
+            await drain(res, conn);
+            proxyAuthz = next;
+            continue;
+          }
+          await viaProxy.final(parseAuthenticate(values));
+          conn.proxyAuthenticated = true;
+          proxyAuthz = undefined;
+        }
+        const values = rawValues(res, 'www-authenticate');
+        for (const v of values) emit?.({ direction: 'received', header: 'WWW-Authenticate', value: v, status });
+        if (status === 401) {
+          const next = await origin.challenge(parseAuthenticate(values), 401);
+          if (next === undefined) return respond(key, res, conn, req, info());
+          await drain(res, conn);
+          authz = next;
+          continue;
+        }
+        await origin.final(parseAuthenticate(values));
+        return respond(key, res, conn, req, info());
+      } catch (e) {
+        res.destroy();
+        throw e;
+      }
+    }
+  }
+
+  const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const req = await prepare(input, init);
+    const key = `${req.url.protocol}//${req.url.host}`;
+    for (let attempt = 0; ; attempt++) {
+      let conn = attempt === 0 ? take(key) : undefined;
+      const reused = conn !== undefined;
+      const seen = { response: false };
+      try {
+        conn ??= await openConnection({ target: req.target, proxy, tls: options.tls, proxyHandshake: proxyConfig ?? base(options.credential, ''), signal: req.signal, onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined });
+        return await exchange(key, conn, req, reused, seen);
+      } catch (e) {
+        conn?.close();
+        if (isAbort(e, req.signal)) throw req.signal?.reason ?? e;
+        // A pooled socket the server closed while idle: once more on a fresh one.
+        if (reused && !seen.response && !(e instanceof SpnegoError && e.code !== 'FAILURE')) continue;
+        if (e instanceof SpnegoError || e instanceof TypeError) throw e;
+        throw new TypeError('fetch failed', { cause: e });
+      }
+    }
+  };
+  return Object.assign(fetchFn, {
+    close(): void {
+      for (const list of pool.values()) for (const c of list) c.close();
+      pool.clear();
+    },
+  });
+}
