@@ -1,0 +1,216 @@
+// Kerberos 5 GSS acceptor (RFC 4121 4.1, RFC 4120 3.2.3): the AP-REQ's ticket decrypts with a
+// keytab key (matching principal, kvno, enctype), the authenticator with the ticket's session
+// key; client names agree; times lie within the clock skew; the authenticator is not a replay;
+// the 0x8003 checksum's channel bindings match when we have them; with mutual authentication the
+// AP-REP echoes ctime/cusec and carries our subkey and sequence number. Addresses are ignored,
+// as MIT does by default. Failures the initiator can use (skew) come with a KRB-ERROR token.
+import { SpnegoError } from '../../errors.js';
+import { OID } from '../../iana/oids.js';
+import { KeyUsage, ErrorCode as Krb, ApOption } from '../../iana/krb5.js';
+import { InitialContextToken } from '../../codec/gss/initial-context-token.js';
+import { gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
+import { authenticatorCodec, type Authenticator } from '../../codec/krb5/authenticator.js';
+import { encTicketPartCodec, type EncTicketPart } from '../../codec/krb5/enc-ticket-part.js';
+import { encApRepPartCodec } from '../../codec/krb5/enc-ap-rep-part.js';
+import { hasFlag } from '../../codec/krb5/kerberos-flags.js';
+import type { ApReq } from '../../codec/krb5/ap-req.js';
+import type { PrincipalName } from '../../codec/krb5/principal-name.js';
+import { getProfile } from '../../crypto/krb5/registry.js';
+import type { Key } from '../../crypto/krb5/profile.js';
+import { randomBytes } from '../../crypto/provider.js';
+import { constantTimeEqual } from '../../bytes/secret.js';
+import { decodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE, type GssChecksum } from './gss-checksum.js';
+import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache.js';
+import { samePrincipal, type Principal } from './principal.js';
+import { Rfc4121Security } from './cfx.js';
+
+export type { ServiceKey } from './credential.js';
+import type { ServiceKey } from './credential.js';
+
+export interface Krb5AcceptorOptions {
+  readonly keys: readonly ServiceKey[];
+  /** Accept tickets for this principal only (default: any principal in `keys`). */
+  readonly principal?: Principal;
+  readonly clockSkewSeconds?: number;
+  readonly replayCache?: ReplayCache;
+  /** MD5 of the gss_channel_bindings_struct we expect (mech/ntlm/bindings.ts gssChannelBindingsHash). */
+  readonly channelBindingsHash?: Uint8Array;
+  readonly allowWeakCrypto?: boolean;
+  readonly now?: () => Date;
+  readonly random?: (n: number) => Uint8Array;
+}
+
+export const DEFAULT_KRB5_CLOCK_SKEW_SECONDS = 300;
+
+/** One replay cache for acceptors that do not bring their own, as MIT's per-process default. */
+const sharedReplayCache = new MemoryReplayCache();
+
+type State = 'initial' | 'complete' | 'failed';
+
+export class Krb5Acceptor {
+  private state: State = 'initial';
+  private security: Rfc4121Security | undefined;
+  private client: Principal | undefined;
+  private ticketPart: EncTicketPart | undefined;
+  private checksum: GssChecksum | undefined;
+  private mechOid: string = OID.KRB5;
+
+  constructor(private readonly o: Krb5AcceptorOptions) {
+    if (o.keys.length === 0) throw new SpnegoError('NO_CRED', 'no service keys (empty keytab)');
+  }
+
+  get complete(): boolean {
+    return this.state === 'complete';
+  }
+  /** The authenticated client. */
+  get peerName(): Principal | undefined {
+    return this.client;
+  }
+  /** GSS flags the initiator asked for (0x8003 checksum). */
+  get flags(): number {
+    return this.checksum?.flags ?? 0;
+  }
+  /** The forwarded TGT (KRB-CRED bytes), when the initiator delegated. */
+  get delegation(): Uint8Array | undefined {
+    return this.checksum?.delegation;
+  }
+  /** The decrypted ticket, e.g. for its authorization data (PAC). */
+  get ticket(): EncTicketPart | undefined {
+    return this.ticketPart;
+  }
+  /** The token OID the initiator used (SPNEGO echoes it). */
+  get oid(): string {
+    return this.mechOid;
+  }
+
+  async step(input?: Uint8Array): Promise<Uint8Array | undefined> {
+    if (this.state !== 'initial') throw new SpnegoError('NO_CONTEXT', this.state === 'failed' ? 'the context failed earlier' : 'the context is established');
+    try {
+      if (!input || input.length === 0) throw new SpnegoError('DEFECTIVE_TOKEN', 'expected an AP-REQ');
+      const framed = InitialContextToken.decode(input);
+      if (framed.mech !== OID.KRB5 && framed.mech !== OID.MS_KRB5) throw new SpnegoError('BAD_MECH', `not a Kerberos token (${framed.mech})`);
+      this.mechOid = framed.mech;
+      const t = gssKrb5TokenCodec.decode(framed.innerToken);
+      if (t.tokId !== 'AP-REQ') throw new SpnegoError('DEFECTIVE_TOKEN', `expected AP-REQ, got ${t.tokId}`);
+      return await this.accept(t.message);
+    } catch (e) {
+      this.state = 'failed';
+      throw e;
+    }
+  }
+
+  private findKey(apReq: ApReq): ServiceKey {
+    const t = apReq.ticket;
+    const wanted = this.o.principal;
+    if (wanted && (!samePrincipal(wanted.name, t.sname) || wanted.realm !== t.realm)) {
+      throw new SpnegoError('BAD_NAME', `the ticket is for ${t.sname.nameString.join('/')}@${t.realm}, not for us`);
+    }
+    const forName = this.o.keys.filter((k) => samePrincipal(k.principal.name, t.sname) && k.principal.realm === t.realm);
+    if (forName.length === 0) throw new SpnegoError('NO_CRED', `no key for ${t.sname.nameString.join('/')}@${t.realm} in the keytab`);
+    const etype = t.encPart.etype;
+    const kvno = t.encPart.kvno;
+    const match = forName.filter((k) => k.key.enctype === etype && (kvno === undefined || (k.kvno & 0xff) === (kvno & 0xff) || k.kvno === kvno));
+    if (match.length === 0) throw new SpnegoError('NO_CRED', `no key with kvno ${kvno ?? '?'} and enctype ${etype} for ${t.sname.nameString.join('/')}@${t.realm}`);
+    return match.reduce((a, b) => (b.kvno > a.kvno ? b : a));
+  }
+
+  private async accept(apReq: ApReq): Promise<Uint8Array | undefined> {
+    const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
+    const sk = this.findKey(apReq);
+    const now = (this.o.now ?? (() => new Date()))();
+    const skewMs = (this.o.clockSkewSeconds ?? DEFAULT_KRB5_CLOCK_SKEW_SECONDS) * 1000;
+    let tkt: EncTicketPart;
+    try {
+      tkt = encTicketPartCodec.decode(getProfile(apReq.ticket.encPart.etype, weak).decrypt(sk.key, KeyUsage.KDC_REP_TICKET, apReq.ticket.encPart.cipher));
+    } catch (e) {
+      if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the ticket does not decrypt with our key (a stale keytab?)');
+      throw e;
+    }
+    const sessionKey: Key = { enctype: tkt.key.keytype, value: tkt.key.keyvalue };
+    let auth: Authenticator;
+    try {
+      auth = authenticatorCodec.decode(getProfile(apReq.authenticator.etype, weak).decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));
+    } catch (e) {
+      if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator does not decrypt with the ticket session key');
+      throw e;
+    }
+    if (!samePrincipal(auth.cname, tkt.cname) || auth.crealm !== tkt.crealm) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator names another client than the ticket (KRB_AP_ERR_BADMATCH)');
+    const start = (tkt.starttime ?? tkt.authtime).getTime();
+    if (start - skewMs > now.getTime()) throw this.krbFailure('CREDENTIALS_EXPIRED', Krb.KRB_AP_ERR_TKT_NYV, 'the ticket is not yet valid', now, apReq, tkt.cname);
+    if (tkt.endtime.getTime() + skewMs < now.getTime()) throw this.krbFailure('CREDENTIALS_EXPIRED', Krb.KRB_AP_ERR_TKT_EXPIRED, 'the ticket has expired', now, apReq, tkt.cname);
+    const ctime = auth.ctime.getTime() + Math.floor(auth.cusec / 1000);
+    if (Math.abs(ctime - now.getTime()) > skewMs) throw this.krbFailure('CLOCK_SKEW', Krb.KRB_AP_ERR_SKEW, 'clock skew too great between the client and this server', now, apReq, tkt.cname);
+    const clientName = `${tkt.cname.nameString.join('/')}@${tkt.crealm}`;
+    const cache = this.o.replayCache ?? sharedReplayCache;
+    const fresh = await cache.checkAndStore(replayEntry(clientName, `${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm}`, auth.ctime, auth.cusec, apReq.authenticator.cipher), now.getTime() + 2 * skewMs);
+    if (!fresh) throw new SpnegoError('DUPLICATE_TOKEN', 'this AP-REQ was already accepted (KRB_AP_ERR_REPEAT)', { krbError: { code: Krb.KRB_AP_ERR_REPEAT, name: 'KRB_AP_ERR_REPEAT' } });
+    if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator lacks the GSS checksum (type 0x8003)');
+    const checksum = decodeGssChecksum(auth.cksum.checksum);
+    if (this.o.channelBindingsHash) {
+      // RFC 4121 4.1.1.2: with bindings configured, the initiator's must match (zeros do not).
+      if (!constantTimeEqual(checksum.bindings, this.o.channelBindingsHash)) throw new SpnegoError('BAD_BINDINGS', 'channel bindings do not match');
+    }
+    this.checksum = checksum;
+    this.ticketPart = tkt;
+    this.client = { name: tkt.cname, realm: tkt.crealm };
+
+    const initiatorSubkey = auth.subkey ? { enctype: auth.subkey.keytype, value: auth.subkey.keyvalue } : undefined;
+    const peerSeq = (auth.seqNumber ?? 0) >>> 0;
+    const mutual = hasFlag(apReq.apOptions, ApOption['mutual-required']) || (checksum.flags & GssFlag.MUTUAL) !== 0;
+    if (!mutual) {
+      // RFC 4121 4.1: without an AP-REP both directions start from the initiator's number.
+      this.establish(initiatorSubkey ?? sessionKey, false, peerSeq, peerSeq);
+      return undefined;
+    }
+    const random = this.o.random ?? randomBytes;
+    const profile = getProfile(sessionKey.enctype, weak);
+    // Like MIT for RFC 4121 enctypes: an acceptor subkey of the initiator subkey's type.
+    const subProfile = getProfile((initiatorSubkey ?? sessionKey).enctype, weak);
+    const acceptorSubkey = subProfile.randomToKey(random(subProfile.keyBytes));
+    const mySeq = new DataView(random(4).buffer).getUint32(0) & 0x3fffffff;
+    const encPart = encApRepPartCodec.encode({ ctime: auth.ctime, cusec: auth.cusec, subkey: { keytype: acceptorSubkey.enctype, keyvalue: acceptorSubkey.value }, seqNumber: mySeq });
+    const apRep = { pvno: 5 as const, msgType: 15 as const, encPart: { etype: sessionKey.enctype, cipher: profile.encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart) } };
+    this.establish(acceptorSubkey, true, mySeq, peerSeq);
+    return InitialContextToken.encode({ mech: this.mechOid, innerToken: gssKrb5TokenCodec.encode({ tokId: 'AP-REP', message: apRep }) });
+  }
+
+  private establish(key: Key, acceptorSubkey: boolean, sendSeq: number, recvSeq: number): void {
+    this.security = new Rfc4121Security({ key, role: 'acceptor', acceptorSubkey, sendSeq, recvSeq, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+    this.state = 'complete';
+  }
+
+  /** A failure with the KRB-ERROR the initiator can act on (RFC 4121 4.1: error token 03 00). */
+  private krbFailure(code: 'CLOCK_SKEW' | 'CREDENTIALS_EXPIRED', krbCode: number, text: string, now: Date, apReq: ApReq, cname: PrincipalName): SpnegoError {
+    const ms = now.getTime();
+    const err = {
+      pvno: 5 as const,
+      msgType: 30 as const,
+      stime: new Date(Math.floor(ms / 1000) * 1000),
+      susec: (ms % 1000) * 1000,
+      errorCode: krbCode,
+      crealm: apReq.ticket.realm,
+      cname,
+      realm: apReq.ticket.realm,
+      sname: apReq.ticket.sname,
+    };
+    const token = InitialContextToken.encode({ mech: this.mechOid, innerToken: gssKrb5TokenCodec.encode({ tokId: 'KRB-ERROR', message: err }) });
+    return new SpnegoError(code, text, { outputToken: token, krbError: { code: krbCode, name: undefined, serverTime: err.stime } });
+  }
+
+  private sec(): Rfc4121Security {
+    if (!this.security || this.state !== 'complete') throw new SpnegoError('NO_CONTEXT', 'the Kerberos context is not established');
+    return this.security;
+  }
+  getMic(m: Uint8Array): Uint8Array {
+    return this.sec().getMic(m);
+  }
+  verifyMic(m: Uint8Array, token: Uint8Array): void {
+    this.sec().verifyMic(m, token);
+  }
+  wrap(m: Uint8Array, opts?: { encrypt?: boolean }): Uint8Array {
+    return this.sec().wrap(m, { encrypt: opts?.encrypt ?? true });
+  }
+  unwrap(token: Uint8Array): { message: Uint8Array; encrypted: boolean } {
+    return this.sec().unwrap(token);
+  }
+}

@@ -1,0 +1,92 @@
+// Our Kerberos GSS initiator against our acceptor, in process, with a service key made here
+// (no KDC: the ticket is built and encrypted by the test, as a KDC would). The proof against
+// MIT and Samba is in test/interop/krb5-gss.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Krb5Initiator } from '../../../../src/mech/krb5/gss-initiator.js';
+import { Krb5Acceptor, type ServiceKey } from '../../../../src/mech/krb5/gss-acceptor.js';
+import { MemoryReplayCache } from '../../../../src/mech/krb5/replay-cache.js';
+import { getProfile } from '../../../../src/crypto/krb5/registry.js';
+import { encTicketPartCodec } from '../../../../src/codec/krb5/enc-ticket-part.js';
+import { ticketCodec } from '../../../../src/codec/krb5/ticket.js';
+import { flagsFromBits } from '../../../../src/codec/krb5/kerberos-flags.js';
+import { KeyUsage } from '../../../../src/iana/krb5.js';
+import { parsePrincipal } from '../../../../src/mech/krb5/principal.js';
+import type { Credential } from '../../../../src/mech/krb5/credential.js';
+
+const REALM = 'EXAMPLE.TEST';
+const service = parsePrincipal(`HTTP/web.example.test@${REALM}`);
+const client = parsePrincipal(`alice@${REALM}`);
+
+function issue(etype: number, opts: { start?: Date; end?: Date } = {}): { cred: Credential; keys: ServiceKey[] } {
+  const p = getProfile(etype);
+  const serviceKey = p.stringToKey('service-secret', `${REALM}HTTPweb.example.test`);
+  const sessionKey = p.randomToKey(new Uint8Array(p.keyBytes).fill(7));
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const part = encTicketPartCodec.encode({
+    flags: flagsFromBits([]),
+    key: { keytype: etype, keyvalue: sessionKey.value },
+    crealm: REALM,
+    cname: client.name,
+    transited: { trType: 1, contents: new Uint8Array(0) },
+    authtime: now,
+    starttime: opts.start ?? now,
+    endtime: opts.end ?? new Date(now.getTime() + 3600_000),
+  });
+  const ticket = { tktVno: 5 as const, realm: REALM, sname: service.name, encPart: { etype, kvno: 3, cipher: p.encrypt(serviceKey, KeyUsage.KDC_REP_TICKET, part) } };
+  const cred: Credential = { client, server: service, ticket, ticketDer: ticketCodec.encode(ticket), sessionKey, flags: flagsFromBits([]), authtime: now, endtime: opts.end ?? new Date(now.getTime() + 3600_000) };
+  return { cred, keys: [{ principal: service, kvno: 3, key: serviceKey }] };
+}
+
+for (const etype of [17, 18, 19, 20]) {
+  test(`mutual authentication and per-message tokens both ways, enctype ${etype}`, async () => {
+    const { cred, keys } = issue(etype);
+    const i = new Krb5Initiator({ credential: cred });
+    const a = new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache() });
+    const apRep = await a.step(await i.step());
+    assert.ok(a.complete && apRep);
+    assert.equal(await i.step(apRep), undefined);
+    assert.ok(i.complete);
+    assert.equal(a.peerName?.name.nameString.join('/'), 'alice');
+    const m = new TextEncoder().encode('payload');
+    for (const encrypt of [true, false]) {
+      assert.deepEqual(a.unwrap(i.wrap(m, { encrypt })).message, m);
+      assert.deepEqual(i.unwrap(a.wrap(m, { encrypt })).message, m);
+    }
+    a.verifyMic(m, i.getMic(m));
+    i.verifyMic(m, a.getMic(m));
+  });
+}
+
+test('a replayed AP-REQ is refused with DUPLICATE_TOKEN (KRB_AP_ERR_REPEAT)', async () => {
+  const { cred, keys } = issue(18);
+  const cache = new MemoryReplayCache();
+  const apReq = await new Krb5Initiator({ credential: cred }).step();
+  await new Krb5Acceptor({ keys, replayCache: cache }).step(apReq);
+  await assert.rejects(() => new Krb5Acceptor({ keys, replayCache: cache }).step(apReq), { code: 'DUPLICATE_TOKEN' });
+});
+
+test('clock skew: refused with CLOCK_SKEW and a KRB-ERROR token for the initiator, which reports it typed', async () => {
+  const { cred, keys } = issue(18);
+  const i = new Krb5Initiator({ credential: cred, now: () => new Date(Date.now() - 3600_000) });
+  const e = await new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache() }).step(await i.step()).then(() => undefined, (x: unknown) => x as { code: string; outputToken?: Uint8Array });
+  assert.equal(e?.code, 'CLOCK_SKEW');
+  await assert.rejects(() => i.step(e!.outputToken!), { code: 'CLOCK_SKEW' });
+});
+
+test('expired ticket, wrong service key, channel-binding mismatch, tampered AP-REP', async () => {
+  const sec = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+  const past = issue(18, { end: sec(Date.now() - 7200_000), start: sec(Date.now() - 10800_000) });
+  await assert.rejects(async () => new Krb5Acceptor({ keys: past.keys, replayCache: new MemoryReplayCache() }).step(await new Krb5Initiator({ credential: past.cred }).step()), { code: 'CREDENTIALS_EXPIRED' });
+  const { cred, keys } = issue(18);
+  const wrongKey = [{ ...keys[0]!, key: getProfile(18).stringToKey('other', 'salt') }];
+  await assert.rejects(async () => new Krb5Acceptor({ keys: wrongKey }).step(await new Krb5Initiator({ credential: cred }).step()), { code: 'DEFECTIVE_CREDENTIAL' });
+  const cb = new Uint8Array(16).fill(1);
+  await assert.rejects(async () => new Krb5Acceptor({ keys, channelBindingsHash: cb, replayCache: new MemoryReplayCache() }).step(await new Krb5Initiator({ credential: cred, channelBindingsHash: new Uint8Array(16).fill(2) }).step()), { code: 'BAD_BINDINGS' });
+  const ok = await new Krb5Acceptor({ keys, channelBindingsHash: cb, replayCache: new MemoryReplayCache() }).step(await new Krb5Initiator({ credential: cred, channelBindingsHash: cb }).step());
+  assert.ok(ok);
+  const i = new Krb5Initiator({ credential: cred });
+  const rep = (await new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache() }).step(await i.step()))!.slice();
+  rep[rep.length - 3]! ^= 1;
+  await assert.rejects(() => i.step(rep), { code: 'BAD_MIC' });
+});
