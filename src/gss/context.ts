@@ -1,7 +1,7 @@
 // The public context API (design guide "The public surface"): initiator({...}) / acceptor({...})
 // return a SecurityContext with step(), complete, mech, peerName and per-message operations.
-// Mechanisms: 'negotiate' (SPNEGO over the mechs the credentials allow), 'ntlm' (raw NTLMSSP).
-// Kerberos joins with issues 6-7; until then asking for it is UNAVAILABLE.
+// Mechanisms: 'negotiate' (SPNEGO over the mechs the credentials allow: Kerberos first when
+// Kerberos credentials exist, then NTLM), 'kerberos' (raw RFC 4121), 'ntlm' (raw NTLMSSP).
 import { hostname } from 'node:os';
 import { SpnegoError } from '../errors.js';
 import { OID, oidName } from '../iana/oids.js';
@@ -12,15 +12,29 @@ import { gssChannelBindingsHash, type GssChannelBindings } from '../mech/ntlm/bi
 import { SpnegoInitiator } from '../spnego/initiator.js';
 import { SpnegoAcceptor } from '../spnego/acceptor.js';
 import { ntlmAcceptorMech, ntlmContextOf, ntlmInitiatorMech } from '../spnego/ntlm.js';
+import { krb5AcceptorMech, krb5ContextOf, krb5InitiatorMech } from '../spnego/krb5.js';
+import { Krb5Initiator } from '../mech/krb5/gss-initiator.js';
+import { Krb5Acceptor } from '../mech/krb5/gss-acceptor.js';
+import { Krb5Client } from '../mech/krb5/client.js';
+import { parsePrincipal } from '../mech/krb5/principal.js';
+import type { ServiceKey } from '../mech/krb5/credential.js';
+import type { ReplayCache } from '../mech/krb5/replay-cache.js';
+import { readKeytab, serviceKeysFromKeytab } from '../mech/krb5/ccache-store.js';
+import { keytabCodec, keytabEntries } from '../codec/krb5-files/keytab.js';
+import { mayHaveKerberos, serviceTicketFor } from './krb5-credential.js';
 
 export type MechName = 'negotiate' | 'ntlm' | 'kerberos';
 
 export interface InitiatorCredential {
-  /** `DOMAIN\\user`, `user@domain` or `user`. */
-  readonly username: string;
+  /** `DOMAIN\\user`, `user@domain` (also a Kerberos principal) or `user`. */
+  readonly username?: string;
   readonly password?: string;
-  /** The NT hash (NTOWFv1) instead of a password. */
+  /** The NT hash (NTOWFv1) instead of a password (NTLM only). */
   readonly ntHash?: Uint8Array;
+  /** Kerberos: a FILE credential cache (default KRB5CCNAME, then MIT's default). */
+  readonly ccache?: string;
+  /** Kerberos: a keytab with the user's keys. */
+  readonly keytab?: string;
 }
 
 export interface InitiatorOptions {
@@ -34,6 +48,12 @@ export interface InitiatorOptions {
   readonly allowWeakCrypto?: boolean;
   /** Forbid NTLM inside Negotiate (Kerberos only), as users ask for. */
   readonly forbidNtlm?: boolean;
+  /** Mechanism order inside Negotiate (default Kerberos, then NTLM). */
+  readonly order?: readonly ('kerberos' | 'ntlm')[];
+  /** Kerberos mutual authentication (default true) and delegation of a forwardable TGT (not yet). */
+  readonly mutual?: boolean;
+  /** The Kerberos client (krb5.conf, KDCs); default one built from KRB5_CONFIG. */
+  readonly krb5Client?: Krb5Client;
 }
 
 export interface AcceptorOptions {
@@ -41,7 +61,14 @@ export interface AcceptorOptions {
   readonly credential: {
     /** NTLM users: a gss-ntlmssp NTLM_USER_FILE path, a `{ 'DOMAIN\\user': password }` map, or a store. */
     readonly ntlmUsers?: string | Readonly<Record<string, string | { ntHash: Uint8Array }>> | NtHashStore;
+    /** Kerberos service keys: a keytab path (`FILE:` allowed), its bytes, or keys. Default KRB5_KTNAME when set. */
+    readonly keytab?: string | Uint8Array | readonly ServiceKey[];
+    /** Accept tickets for this principal only (default: any principal in the keytab). */
+    readonly principal?: string;
   };
+  /** Kerberos replay cache (default: one in-memory cache per process). */
+  readonly replayCache?: ReplayCache;
+  readonly clockSkewSeconds?: number;
   /** The names the NTLM CHALLENGE announces (default: WORKGROUP and this host). */
   readonly ntlm?: Partial<Pick<NtlmAcceptorOptions, 'netbiosDomain' | 'netbiosComputer' | 'dnsDomain' | 'dnsComputer' | 'clockSkewSeconds'>>;
   readonly channelBindings?: GssChannelBindings;
@@ -49,7 +76,11 @@ export interface AcceptorOptions {
 
 export interface PeerName {
   readonly user: string;
+  /** NTLM domain, or the Kerberos realm. */
   readonly domain: string;
+  /** `DOMAIN\\user` (NTLM) or `user@REALM` (Kerberos). */
+  readonly principal?: string;
+  readonly realm?: string;
 }
 
 export interface SecurityContext {
@@ -83,36 +114,12 @@ function store(u: AcceptorOptions['credential']['ntlmUsers']): NtHashStore {
   return new MemoryNtHashStore(u as Readonly<Record<string, string | { ntHash: Uint8Array }>>);
 }
 
-export function initiator(opts: InitiatorOptions): SecurityContext {
-  const mech = opts.mech ?? 'negotiate';
-  if (mech === 'kerberos') throw new SpnegoError('UNAVAILABLE', 'Kerberos is not available yet in this version');
-  if (opts.credential.password === undefined && opts.credential.ntHash === undefined) throw new SpnegoError('NO_CRED', 'no password or NT hash for NTLM');
-  const ntlmOpts = {
-    credential: opts.credential,
-    ...(opts.target ? { target: targetToSpn(opts.target) } : {}),
-    ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
-    ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
-  };
-  if (mech === 'ntlm') {
-    const n = new NtlmInitiator(ntlmOpts);
-    return {
-      step: (t) => n.step(t),
-      get complete() { return n.complete; },
-      mech: 'ntlm',
-      peerName: undefined,
-      wrap: (m, o) => n.wrap(m, o),
-      unwrap: (t) => n.unwrap(t).message,
-      getMic: (m) => n.getMic(m),
-      verifyMic: (m, s) => n.verifyMic(m, s),
-    };
-  }
-  if (opts.forbidNtlm) throw new SpnegoError('NO_CRED', 'NTLM is forbidden and no Kerberos credential is available');
-  const s = new SpnegoInitiator({ mechs: [ntlmInitiatorMech(ntlmOpts)] });
+function wrapSpnego(s: SpnegoInitiator | SpnegoAcceptor, peer: () => PeerName | undefined): SecurityContext {
   return {
     step: (t) => s.step(t),
     get complete() { return s.complete; },
     get mech() { return mechLabel(s.mech); },
-    peerName: undefined,
+    get peerName() { return peer(); },
     wrap: (m, o) => s.wrap(m, o),
     unwrap: (t) => s.unwrap(t),
     getMic: (m) => s.getMic(m),
@@ -120,11 +127,105 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
   };
 }
 
+interface RawMech {
+  step(t?: Uint8Array): Promise<Uint8Array | undefined>;
+  readonly complete: boolean;
+  wrap(m: Uint8Array, o?: { encrypt?: boolean }): Uint8Array;
+  unwrap(t: Uint8Array): { message: Uint8Array };
+  getMic(m: Uint8Array): Uint8Array;
+  verifyMic(m: Uint8Array, s: Uint8Array): void;
+}
+
+function wrapRaw(n: RawMech, mech: string, peer: () => PeerName | undefined): SecurityContext {
+  return {
+    step: (t) => n.step(t),
+    get complete() { return n.complete; },
+    mech,
+    get peerName() { return peer(); },
+    wrap: (m, o) => n.wrap(m, o),
+    unwrap: (t) => n.unwrap(t).message,
+    getMic: (m) => n.getMic(m),
+    verifyMic: (m, s) => n.verifyMic(m, s),
+  };
+}
+
+function ntlmPeer(n: NtlmInitiator | NtlmAcceptor | undefined): PeerName | undefined {
+  if (!(n instanceof NtlmAcceptor) || !n.peerName) return undefined;
+  const p = n.peerName;
+  return { ...p, principal: p.domain ? `${p.domain}\\${p.user}` : p.user };
+}
+
+function krb5Peer(k: Krb5Initiator | Krb5Acceptor | undefined): PeerName | undefined {
+  if (!(k instanceof Krb5Acceptor) || !k.peerName) return undefined;
+  const p = k.peerName;
+  const user = p.name.nameString.join('/');
+  return { user, domain: p.realm, realm: p.realm, principal: `${user}@${p.realm}` };
+}
+
+export function initiator(opts: InitiatorOptions): SecurityContext {
+  const mech = opts.mech ?? 'negotiate';
+  const c = opts.credential;
+  const hasNtlm = !opts.forbidNtlm && c.username !== undefined && (c.password !== undefined || c.ntHash !== undefined);
+  const hasKrb5 = mech !== 'ntlm' && mayHaveKerberos(c);
+  const target = opts.target ?? 'HOST@localhost';
+  const ntlmOpts = () => ({
+    credential: { username: c.username!, ...(c.password !== undefined ? { password: c.password } : {}), ...(c.ntHash ? { ntHash: c.ntHash } : {}) },
+    target: targetToSpn(target),
+    ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
+    ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
+  });
+  let client = opts.krb5Client;
+  const krb5Opts = {
+    credential: () => serviceTicketFor((client ??= new Krb5Client()), c, target),
+    mutual: opts.mutual ?? true,
+    ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
+    ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
+  };
+  if (mech === 'ntlm') {
+    if (!hasNtlm) throw new SpnegoError('NO_CRED', 'no user name with a password or NT hash for NTLM');
+    return wrapRaw(new NtlmInitiator(ntlmOpts()), 'ntlm', () => undefined);
+  }
+  if (mech === 'kerberos') {
+    let k: Krb5Initiator | undefined;
+    const raw: RawMech = {
+      step: async (t) => (k ??= new Krb5Initiator({ ...krb5Opts, credential: await krb5Opts.credential() })).step(t),
+      get complete() { return k?.complete ?? false; },
+      wrap: (m, o) => k!.wrap(m, o),
+      unwrap: (t) => k!.unwrap(t),
+      getMic: (m) => k!.getMic(m),
+      verifyMic: (m, s) => k!.verifyMic(m, s),
+    };
+    return wrapRaw(raw, 'kerberos', () => undefined);
+  }
+  const order = opts.order ?? ['kerberos', 'ntlm'];
+  const mechs = order.flatMap((m) => (m === 'kerberos' ? (hasKrb5 ? [krb5InitiatorMech(krb5Opts)] : []) : hasNtlm ? [ntlmInitiatorMech(ntlmOpts())] : []));
+  if (mechs.length === 0) throw new SpnegoError('NO_CRED', opts.forbidNtlm ? 'NTLM is forbidden and no Kerberos credential is available' : 'no credentials for Kerberos or NTLM');
+  return wrapSpnego(new SpnegoInitiator({ mechs }), () => undefined);
+}
+
+function serviceKeys(k: AcceptorOptions['credential']['keytab']): ServiceKey[] | undefined {
+  const name = k ?? process.env['KRB5_KTNAME'];
+  if (name === undefined) return undefined;
+  if (typeof name === 'string') return serviceKeysFromKeytab(readKeytab(name));
+  if (name instanceof Uint8Array) return serviceKeysFromKeytab(keytabEntries(keytabCodec.decode(name)));
+  return [...name];
+}
+
 export function acceptor(opts: AcceptorOptions): SecurityContext {
   const mech = opts.mech ?? 'negotiate';
-  if (mech === 'kerberos') throw new SpnegoError('UNAVAILABLE', 'Kerberos is not available yet in this version');
+  const keys = mech === 'ntlm' ? undefined : serviceKeys(opts.credential.keytab);
+  const krb5Opts = keys
+    ? {
+        keys,
+        ...(opts.credential.principal ? { principal: parsePrincipal(opts.credential.principal, keys[0]?.principal.realm) } : {}),
+        ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+        ...(opts.clockSkewSeconds !== undefined ? { clockSkewSeconds: opts.clockSkewSeconds } : {}),
+        ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
+      }
+    : undefined;
+  const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || process.env['NTLM_USER_FILE'] !== undefined || !krb5Opts);
   const host = hostname().split('.')[0]!.toUpperCase().slice(0, 15);
-  const ntlmOpts: NtlmAcceptorOptions = {
+  const ntlmOpts = (): NtlmAcceptorOptions => ({
     store: store(opts.credential.ntlmUsers),
     netbiosDomain: opts.ntlm?.netbiosDomain ?? 'WORKGROUP',
     netbiosComputer: opts.ntlm?.netbiosComputer ?? host,
@@ -132,32 +233,17 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
     ...(opts.ntlm?.dnsComputer ? { dnsComputer: opts.ntlm.dnsComputer } : {}),
     ...(opts.ntlm?.clockSkewSeconds !== undefined ? { clockSkewSeconds: opts.ntlm.clockSkewSeconds } : {}),
     ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
-  };
+  });
   if (mech === 'ntlm') {
-    const n = new NtlmAcceptor(ntlmOpts);
-    return {
-      step: (t) => n.step(t),
-      get complete() { return n.complete; },
-      mech: 'ntlm',
-      get peerName() { return n.peerName; },
-      wrap: (m, o) => n.wrap(m, o),
-      unwrap: (t) => n.unwrap(t).message,
-      getMic: (m) => n.getMic(m),
-      verifyMic: (m, s) => n.verifyMic(m, s),
-    };
+    const n = new NtlmAcceptor(ntlmOpts());
+    return wrapRaw(n, 'ntlm', () => ntlmPeer(n));
   }
-  const s = new SpnegoAcceptor({ mechs: [ntlmAcceptorMech(ntlmOpts)] });
-  return {
-    step: (t) => s.step(t),
-    get complete() { return s.complete; },
-    get mech() { return mechLabel(s.mech); },
-    get peerName() {
-      const n = ntlmContextOf(s.mechContext);
-      return n instanceof NtlmAcceptor ? n.peerName : undefined;
-    },
-    wrap: (m, o) => s.wrap(m, o),
-    unwrap: (t) => s.unwrap(t),
-    getMic: (m) => s.getMic(m),
-    verifyMic: (m, mic) => s.verifyMic(m, mic),
-  };
+  if (mech === 'kerberos') {
+    if (!krb5Opts) throw new SpnegoError('NO_CRED', 'no keytab for the Kerberos acceptor (credential.keytab or KRB5_KTNAME)');
+    const k = new Krb5Acceptor(krb5Opts);
+    return wrapRaw(k, 'kerberos', () => krb5Peer(k));
+  }
+  const mechs = [...(krb5Opts ? [krb5AcceptorMech(krb5Opts)] : []), ...(wantNtlm ? [ntlmAcceptorMech(ntlmOpts())] : [])];
+  const s = new SpnegoAcceptor({ mechs });
+  return wrapSpnego(s, () => ntlmPeer(ntlmContextOf(s.mechContext)) ?? krb5Peer(krb5ContextOf(s.mechContext)));
 }

@@ -67,8 +67,10 @@ export class SpnegoAcceptor {
       const wasNegotiating = this.state === 'negotiating' && !this.raw;
       this.state = 'failed';
       // As MIT, Windows and Samba do: tell the initiator with a reject (RFC 4178 4.2.2).
-      if (wasNegotiating && e instanceof SpnegoError && e.outputToken === undefined && e.code !== 'NO_CONTEXT') {
-        throw new SpnegoError(e.code, e.message, { outputToken: this.resp({ negState: 'reject' }), ...(e.krbError ? { krbError: e.krbError } : {}), cause: e });
+      // A mech's own error token (a Kerberos KRB-ERROR, e.g. for clock skew) rides inside it.
+      if (wasNegotiating && e instanceof SpnegoError && e.code !== 'NO_CONTEXT') {
+        const reject = this.resp({ negState: 'reject', ...(e.outputToken ? { responseToken: e.outputToken } : {}) });
+        throw new SpnegoError(e.code, e.message, { outputToken: reject, ...(e.krbError ? { krbError: e.krbError } : {}), cause: e });
       }
       throw e;
     }

@@ -24,7 +24,7 @@ test('initiator/acceptor with mech negotiate (NTLM inside SPNEGO): established b
   assert.equal(await run(c, s), 4);
   assert.ok(c.complete && s.complete);
   assert.equal(c.mech, 'ntlm');
-  assert.deepEqual(s.peerName, { user: 'alice', domain: 'EXAMPLE' });
+  assert.deepEqual(s.peerName, { user: 'alice', domain: 'EXAMPLE', principal: 'EXAMPLE\\alice' });
   const m = new TextEncoder().encode('hello');
   assert.deepEqual(s.unwrap(c.wrap(m, { encrypt: true })), m);
 });
@@ -38,10 +38,12 @@ test('mech ntlm: raw NTLMSSP, users from a gss-ntlmssp user file', async () => {
   assert.equal(await run(c, s), 3); // NEGOTIATE, CHALLENGE, AUTHENTICATE
   assert.ok(s.complete);
   // user@domain travels as the UPN in UserName with an empty DomainName, as Windows sends it (MS-NLMP 2.2.1.3).
-  assert.deepEqual(s.peerName, { user: 'alice@EXAMPLE', domain: '' });
+  assert.deepEqual(s.peerName, { user: 'alice@EXAMPLE', domain: '', principal: 'alice@EXAMPLE' });
 });
 
-test('kerberos is not available yet: UNAVAILABLE, not a crash', () => {
-  assert.throws(() => initiator({ mech: 'kerberos', credential: { username: 'a', password: 'b' } }), { code: 'UNAVAILABLE' });
-  assert.throws(() => initiator({ credential: { username: 'a' } }), { code: 'NO_CRED' });
+test('missing credentials are typed errors, not crashes: Kerberos without a realm or KDC, NTLM without a password', async () => {
+  const k = initiator({ mech: 'kerberos', target: 'HTTP@web.example.test', credential: { username: 'a@NO.SUCH.REALM', password: 'b' }, krb5Client: undefined });
+  await assert.rejects(() => k.step(), (e: unknown) => e instanceof Error && e.name === 'SpnegoError');
+  assert.throws(() => initiator({ credential: { username: 'a', ccache: '/nonexistent/cache' } }), { code: 'NO_CRED' });
+  assert.throws(() => initiator({ mech: 'ntlm', credential: { username: 'a' } }), { code: 'NO_CRED' });
 });
