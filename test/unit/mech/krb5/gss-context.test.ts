@@ -4,39 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Krb5Initiator } from '../../../../src/mech/krb5/gss-initiator.js';
-import { Krb5Acceptor, type ServiceKey } from '../../../../src/mech/krb5/gss-acceptor.js';
-import { MemoryReplayCache } from '../../../../src/mech/krb5/replay-cache.js';
+import { Krb5Acceptor } from '../../../../src/mech/krb5/gss-acceptor.js';
 import { getProfile } from '../../../../src/crypto/krb5/registry.js';
-import { encTicketPartCodec } from '../../../../src/codec/krb5/enc-ticket-part.js';
-import { ticketCodec } from '../../../../src/codec/krb5/ticket.js';
-import { flagsFromBits } from '../../../../src/codec/krb5/kerberos-flags.js';
-import { KeyUsage } from '../../../../src/iana/krb5.js';
-import { parsePrincipal } from '../../../../src/mech/krb5/principal.js';
-import type { Credential } from '../../../../src/mech/krb5/credential.js';
+import { issueTicket } from '../../../helpers/krb5-ticket.js';
+import { MemoryReplayCache } from '../../../../src/mech/krb5/replay-cache.js';
 
-const REALM = 'EXAMPLE.TEST';
-const service = parsePrincipal(`HTTP/web.example.test@${REALM}`);
-const client = parsePrincipal(`alice@${REALM}`);
-
-function issue(etype: number, opts: { start?: Date; end?: Date } = {}): { cred: Credential; keys: ServiceKey[] } {
-  const p = getProfile(etype);
-  const serviceKey = p.stringToKey('service-secret', `${REALM}HTTPweb.example.test`);
-  const sessionKey = p.randomToKey(new Uint8Array(p.keyBytes).fill(7));
-  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const part = encTicketPartCodec.encode({
-    flags: flagsFromBits([]),
-    key: { keytype: etype, keyvalue: sessionKey.value },
-    crealm: REALM,
-    cname: client.name,
-    transited: { trType: 1, contents: new Uint8Array(0) },
-    authtime: now,
-    starttime: opts.start ?? now,
-    endtime: opts.end ?? new Date(now.getTime() + 3600_000),
-  });
-  const ticket = { tktVno: 5 as const, realm: REALM, sname: service.name, encPart: { etype, kvno: 3, cipher: p.encrypt(serviceKey, KeyUsage.KDC_REP_TICKET, part) } };
-  const cred: Credential = { client, server: service, ticket, ticketDer: ticketCodec.encode(ticket), sessionKey, flags: flagsFromBits([]), authtime: now, endtime: opts.end ?? new Date(now.getTime() + 3600_000) };
-  return { cred, keys: [{ principal: service, kvno: 3, key: serviceKey }] };
-}
+const issue = issueTicket;
 
 for (const etype of [17, 18, 19, 20]) {
   test(`mutual authentication and per-message tokens both ways, enctype ${etype}`, async () => {
