@@ -1,8 +1,10 @@
 // One client connection, pinned: every request of a connection-bound handshake (NTLM, multi-leg
 // SPNEGO) goes over the same socket. The socket is opened here (TCP, TLS, or a CONNECT tunnel
-// through a proxy, with the proxy's own 407 exchange answered on that socket) and handed to a
-// private keep-alive http.Agent with maxSockets 1 that never opens another: if the server closes
-// it, the next request fails instead of silently continuing the handshake on a new socket.
+// through a proxy, with the proxy's own 407 exchange answered on that socket) and each request
+// is written to it with `http.request({ createConnection })` and no agent: node:http detaches a
+// keep-alive socket from a finished response, so the next request (the next leg, or a later
+// request from the pool) reuses it, and a request can never land on another socket. A closed
+// socket fails the request instead of silently continuing a handshake on a new one.
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -25,28 +27,11 @@ export function endpointOf(u: URL): Endpoint {
   return { protocol: u.protocol, hostname, port: u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80 };
 }
 
-class PinnedAgent extends http.Agent {
-  private handed = false;
-  constructor(private readonly socket: Duplex) {
-    super({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
-  }
-  override createConnection(_o: http.ClientRequestArgs, cb?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    if (this.handed) {
-      const err = new SpnegoError('FAILURE', 'the connection closed: connection-bound authentication cannot continue on a new socket');
-      if (cb) cb(err, this.socket);
-      else throw err;
-      return undefined;
-    }
-    this.handed = true;
-    return this.socket;
-  }
-}
-
 export class Connection {
-  readonly agent: http.Agent;
   /** Requests completed on this connection. */
   uses = 0;
   closed = false;
+  private busy = false;
   /** The plain-HTTP proxy accepted this connection (its handshake is over). */
   proxyAuthenticated = false;
   /** What the CONNECT proxy's exchange did, for a tunnel. */
@@ -58,8 +43,11 @@ export class Connection {
     readonly viaProxy: boolean,
     readonly channelBindings: GssChannelBindings | undefined,
   ) {
-    this.agent = new PinnedAgent(socket);
     socket.once('close', () => {
+      this.closed = true;
+    });
+    // An idle socket's error (a reset while pooled) closes it; a request in flight gets it too.
+    socket.on('error', () => {
       this.closed = true;
     });
   }
@@ -70,28 +58,37 @@ export class Connection {
 
   request(opts: { method: string; path: string; host: string; port: number; headers: http.OutgoingHttpHeaders; body: Uint8Array | undefined; signal: AbortSignal | undefined }): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
+      if (!this.usable) return reject(new SpnegoError('FAILURE', 'the connection closed: connection-bound authentication cannot continue on a new socket'));
+      if (this.busy) return reject(new SpnegoError('FAILURE', 'the connection is busy'));
+      this.busy = true;
+      const socket = this.socket;
       const req = http.request({
-        agent: this.agent,
+        createConnection: () => socket,
         host: opts.host,
         port: opts.port,
         method: opts.method,
         path: opts.path,
-        headers: opts.headers,
+        headers: { ...opts.headers, connection: 'keep-alive' },
         setHost: false,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      req.on('socket', (s) => {
-        if (s !== this.socket) req.destroy(new SpnegoError('FAILURE', 'the request was not sent on the pinned socket'));
+      req.once('response', (res) => {
+        // Free for the next request once node:http has detached the socket from this one.
+        res.once('end', () => {
+          this.busy = false;
+        });
+        resolve(res);
       });
-      req.once('response', resolve);
-      req.once('error', reject);
+      req.once('error', (e) => {
+        this.closed = true;
+        reject(e);
+      });
       req.end(opts.body && opts.body.length > 0 ? opts.body : undefined);
     });
   }
 
   close(): void {
     this.closed = true;
-    this.agent.destroy();
     this.socket.destroy();
   }
 }
