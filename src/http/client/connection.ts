@@ -8,7 +8,6 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { SpnegoError } from '../../errors.js';
 import { tlsServerEndPointBindings, type GssChannelBindings } from '../../mech/ntlm/bindings.js';
 import { parseAuthenticate } from '../challenge.js';
