@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { initiator, acceptor, type SecurityContext } from '../../../src/gss/context.js';
 import { createNegotiateAuthenticator, negotiateHandler, type NegotiateEvent } from '../../../src/http/server/index.js';
 import { NTOWFv1 as ntlmHash } from '../../../src/crypto/ntlm.js';
+import { SpnegoInitiator } from '../../../src/spnego/initiator.js';
+import { ntlmContextOf, ntlmInitiatorMech } from '../../../src/spnego/ntlm.js';
+import { AUTHENTICATE_MIC_OFFSET } from '../../../src/codec/ntlm/index.js';
 
 const PASSWORD = 'Demo-Pass-7f3q';
 const USERS = { 'EXAMPLE\\alice': PASSWORD, 'EXAMPLE\\bob': 'Bob-Pass-9' };
@@ -79,7 +82,7 @@ const tokenOf = (h: string | undefined): Uint8Array | undefined => {
 const agentOne = () => new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /** The client side of RFC 4559 with our initiator, all legs on the agent's single socket. */
-async function handshake(agent: http.Agent, ctx = client()): Promise<{ final: Reply; replies: Reply[]; ports: Set<number>; clientError?: string }> {
+async function handshake(agent: http.Agent, ctx: Pick<SecurityContext, 'step' | 'complete'> = client()): Promise<{ final: Reply; replies: Reply[]; ports: Set<number>; clientError?: string }> {
   const replies: Reply[] = [];
   let r = await get(agent);
   replies.push(r);
@@ -284,6 +287,17 @@ test('hostile clients: 400/401, never a crash, the server serves a correct clien
   // The genuine AUTHENTICATE now fails too: the handshake on that connection was dropped.
   await expect('genuine AUTHENTICATE after the failure', { Authorization: `Negotiate ${b64(t3)}` }, 401, real);
 
+  // A tampered MIC inside the NTLM AUTHENTICATE itself (MS-NLMP 3.1.5.1.2), on its own connection.
+  const c2 = client();
+  const a2 = agentOne();
+  const r2 = await get(a2, { Authorization: `Negotiate ${b64((await c2.step())!)}` });
+  seen.push(r2.raw);
+  const t3b = new Uint8Array((await c2.step(tokenOf(r2.headers['www-authenticate'])))!);
+  const at = Buffer.from(t3b).indexOf(Buffer.from('NTLMSSP\0\x03\0\0\0', 'latin1'));
+  assert.ok(at > 0, 'the AUTHENTICATE inside the NegTokenResp');
+  t3b[at + AUTHENTICATE_MIC_OFFSET + 3]! ^= 0x80;
+  await expect('tampered NTLM AUTHENTICATE MIC', { Authorization: `Negotiate ${b64(t3b)}` }, 401, a2);
+
   // Wrong password, through the whole handshake.
   const wrong = await handshake(agentOne(), client('EXAMPLE\\alice', 'not-the-password'));
   seen.push(...wrong.replies.map((x) => x.raw));
@@ -300,14 +314,19 @@ test('hostile clients: 400/401, never a crash, the server serves a correct clien
   const huge = await rawRequest(`GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Negotiate ${'A'.repeat(300 * 1024)}\r\nConnection: close\r\n\r\n`);
   assert.match(huge, /^HTTP\/1\.1 431/);
 
-  // Still serving a correct client.
-  const good = await handshake(agentOne());
+  // Still serving a correct client (a SPNEGO initiator we can ask for the session key afterwards).
+  const spnego = new SpnegoInitiator({ mechs: [ntlmInitiatorMech({ credential: { username: 'EXAMPLE\\alice', password: PASSWORD }, target: 'HTTP/localhost' })] });
+  const good = await handshake(agentOne(), spnego);
+  seen.push(...good.replies.map((x) => x.raw));
   assert.equal(good.final.status, 200);
   assert.equal(JSON.parse(good.final.body).principal, 'EXAMPLE\\alice');
+  const sessionKey = ntlmContextOf(spnego.mechContext)?.sessionKey;
+  assert.ok(sessionKey && sessionKey.length === 16);
 
   // Nothing secret in any response byte or log line: password, NT hash, in any common encoding.
   const hash = ntlmHash(PASSWORD);
-  const secrets = [PASSWORD, Buffer.from(PASSWORD, 'utf16le').toString('latin1'), Buffer.from(hash).toString('hex'), Buffer.from(hash).toString('base64'), Buffer.from(hash).toString('latin1')];
+  const secrets = [PASSWORD, Buffer.from(PASSWORD, 'utf16le').toString('latin1')];
+  for (const key of [hash, sessionKey]) secrets.push(Buffer.from(key).toString('hex'), Buffer.from(key).toString('base64').replace(/=+$/, ''), Buffer.from(key).toString('latin1'));
   const all = [...seen, ...logged].join('\n');
   for (const s of secrets) assert.ok(!all.toLowerCase().includes(s.toLowerCase()), 'a secret leaked into a response or log line');
   // The failures were logged with codes.
