@@ -8,7 +8,7 @@ PKGS=(krb5-kdc krb5-admin-server krb5-user krb5-gss-samples libgssapi-krb5-2
       apache2 libapache2-mod-auth-gssapi gss-ntlmssp squid python3-gssapi
       samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind smbclient
       krb5-config ldb-tools curl tshark
-      procps iproute2 psmisc systemd libnss-wrapper)
+      procps iproute2 psmisc systemd libnss-wrapper redis-server)
 # systemd: provides systemd-socket-activate (used to keep gss-server on loopback)
 
 missing=()
@@ -70,6 +70,7 @@ stop_if 'nmbd' nmbd
 stop_if 'winbindd' winbind
 stop_if 'krb5kdc' krb5-kdc
 stop_if 'kadmind' krb5-admin-server
+stop_if 'redis-server' redis-server
 left=$(ps -eo pid=,comm= | awk '$2 ~ /^(apache2|squid|samba|smbd|nmbd|winbindd|krb5kdc|kadmind)$/' || true)
 if [[ -n "$left" ]]; then
   echo "install.sh: WARNING system daemons still running (not started by the lab?):" >&2; echo "$left" >&2

@@ -11,7 +11,7 @@ S=${1:-}
 if [[ -n "$S" && -s "$S/pids" ]]; then echo "up.sh: $S/pids exists: lab already up? run down.sh $S first" >&2; exit 1; fi
 
 for b in krb5kdc kadmind kdb5_util kadmin.local apache2 squid gss-server systemd-socket-activate \
-         samba samba-tool ldbmodify ntlm_auth smbclient wbinfo curl klist kinit ss; do
+         samba samba-tool ldbmodify ntlm_auth smbclient wbinfo curl klist kinit ss redis-server; do
   command -v "$b" >/dev/null || { echo "up.sh: missing $b: run scripts/lab/install.sh" >&2; exit 1; }
 done
 [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import gssapi' 2>/dev/null \
@@ -22,6 +22,7 @@ MIT_REALM=SPNEGO.TEST;  MIT_DOMAIN=SPNEGO   # NTLM domain used by gss-ntlmssp us
 MIT_IP=127.0.0.1
 KDC_PORT=${LAB_KDC_PORT:-18888}; KADMIN_PORT=${LAB_KADMIN_PORT:-18749}; KPASSWD_PORT=${LAB_KPASSWD_PORT:-18464}
 HTTP_PORT=${LAB_HTTP_PORT:-18080}; SQUID_PORT=${LAB_SQUID_PORT:-13128}; GSS_PORT=${LAB_GSS_PORT:-14444}
+REDIS_PORT=${LAB_REDIS_PORT:-16379}
 HTTP_HOST=www.spnego.test          # lab host name (curl --resolve / squid hosts_file)
 SAMBA_IP=127.0.0.2; SAMBA_REALM=SAMBA.TEST; SAMBA_DOMAIN=SAMBA; SAMBA_HOST=dc1; SAMBA_DNS=samba.test
 SAMBA_HTTP_HOST=www.samba.test
@@ -277,6 +278,11 @@ start gss-server "$S/log/gss-server.out" systemd-socket-activate -l "$MIT_IP:$GS
   -E KRB5_CONFIG -E KRB5RCACHEDIR -E KRB5_KTNAME="$S/mit/host.keytab" \
   gss-server -inetd -logfile "$S/log/gss-server.log" -keytab "$S/mit/host.keytab" host@localhost
 wait_port gss-server "$PID_gss_server" "$MIT_IP" "$GSS_PORT" "$S/log/gss-server.out"
+# ================================================================ Redis (a shared replay cache for the Kerberos acceptor)
+mkdir -p "$S/redis"
+start redis "$S/log/redis.out" redis-server --bind "$MIT_IP" --port "$REDIS_PORT" --dir "$S/redis" \
+  --save '' --appendonly no --daemonize no --protected-mode yes
+wait_port redis "$PID_redis" "$MIT_IP" "$REDIS_PORT" "$S/log/redis.out"
 T_WEB=$((SECONDS - T0))
 
 # ================================================================ Samba AD DC
@@ -392,6 +398,8 @@ export LAB_SQUID_SPN='HTTP/localhost@$MIT_REALM'
 export LAB_GSS_SERVER_HOST='$MIT_IP'
 export LAB_GSS_SERVER_PORT='$GSS_PORT'
 export LAB_GSS_SERVER_SERVICE='host@localhost'
+export LAB_REDIS_HOST='$MIT_IP'
+export LAB_REDIS_PORT='$REDIS_PORT'
 export LAB_NTLM_DOMAIN='$MIT_DOMAIN'
 export LAB_NTLM_USER_FILE='$S/ntlm/users'
 export LAB_SAMBA_IP='$SAMBA_IP'
@@ -456,6 +464,7 @@ lab = {
   "gssServer": {"host": e("LAB_GSS_SERVER_HOST"), "port": int(e("LAB_GSS_SERVER_PORT")),
                 "service": e("LAB_GSS_SERVER_SERVICE"), "principal": e("LAB_MIT_HOST_SPN"),
                 "keytab": e("LAB_MIT_HOST_KEYTAB"), "log": os.path.join(S, "log/gss-server.log")},
+  "redis": {"host": e("LAB_REDIS_HOST"), "port": int(e("LAB_REDIS_PORT"))},
   "samba": {
     "ip": e("LAB_SAMBA_IP"), "realm": samba_realm, "domain": e("LAB_SAMBA_DOMAIN"),
     "dcHost": e("LAB_SAMBA_DC_HOST"), "krb5Conf": e("LAB_SAMBA_KRB5_CONFIG"), "smbConf": e("LAB_SAMBA_SMB_CONF"),
