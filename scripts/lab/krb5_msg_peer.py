@@ -8,7 +8,8 @@ temporary ccache with her password from lab.json) and an acceptor (HTTP/localhos
 keytab) in this one process, with a temporary copy of the lab's krb5.conf whose default_tgs_enctypes is
 ENCTYPE alone (and ENCTYPE first in permitted_enctypes, see setup_env). Then:
   - prints one JSON line: the context key (GSS_C_INQ_SSPI_SESSION_KEY) and its enctype, the flags,
-    and MIC/Wrap tokens MIT made in each direction (conf on and off) over known messages;
+    and MIC/Wrap tokens MIT made in each direction (conf on and off) over known messages, the last two
+    by gss_wrap_iov without a TRAILER buffer (so with RRC 28 / 12 and more for sha384);
   - reads JSON request lines on stdin, one answer line each:
       {"op": "verify_mic", "side": "initiator"|"acceptor", "msg": b64, "token": b64}
       {"op": "unwrap", "side": ..., "token": b64}
@@ -72,6 +73,7 @@ def main():
     try:
         setup_env(lab, enctype, tmp)
         import gssapi, gssapi.raw
+        from gssapi.raw import IOV, IOVBufferType
         mech = gssapi.OID.from_int_seq(KRB5_MECH)
         flags = [gssapi.RequirementFlag.mutual_authentication, gssapi.RequirementFlag.integrity,
                  gssapi.RequirementFlag.confidentiality, gssapi.RequirementFlag.replay_detection,
@@ -99,7 +101,8 @@ def main():
             keys[side] = {"key": key.hex(), "enctype": arcs[-1], "enctypeOid": ".".join(map(str, arcs))}
 
         msgs = {"mic": b"MIT MIC message", "wrapConf": b"MIT sealed wrap message",
-                "wrapInteg": b"MIT integrity-only wrap message", "empty": b""}
+                "wrapInteg": b"MIT integrity-only wrap message", "empty": b"",
+                "iov": b"MIT wrap_iov message, trailer in the header"}
         made = {}
         for side, ctx in (("initiator", ini), ("acceptor", acc)):
             made[side] = [
@@ -112,6 +115,13 @@ def main():
                  "token": b64(ctx.wrap(msgs["empty"], True).message)},
                 {"kind": "mic", "msg": b64(msgs["empty"]), "token": b64(ctx.get_signature(msgs["empty"]))},
             ]
+            # gss_wrap_iov with a HEADER and DATA buffer but no TRAILER: MIT moves the trailer into
+            # the header and says so with RRC (SSPI/DCE layout), so these tokens are rotated.
+            for conf in (True, False):
+                iov = IOV(IOVBufferType.header, msgs["iov"], std_layout=False)
+                gssapi.raw.wrap_iov(ctx, iov, confidential=conf)
+                made[side].append({"kind": "wrap", "conf": conf, "iov": True, "msg": b64(msgs["iov"]),
+                                   "token": b64(bytes(iov[0].value) + bytes(iov[1].value))})
         print(json.dumps({"ok": True, "enctype": ENCTYPE_NUMBERS.get(enctype), "keys": keys,
                           "initiatorFlags": int(ini.actual_flags), "acceptorFlags": int(acc.actual_flags),
                           "tokens": made}), flush=True)

@@ -1,6 +1,7 @@
 // Interop: RFC 4121 per-message tokens against MIT krb5 (python-gssapi, scripts/lab/krb5_msg_peer.py).
 // MIT establishes a raw krb5 context with itself and gives us the context key; we verify and unwrap
-// MIT's MIC and Wrap tokens in both directions, and MIT verifies and unwraps ours (RRC 0 and rotated).
+// MIT's MIC and Wrap tokens in both directions (RRC 0 from gss_wrap, rotated ones from gss_wrap_iov),
+// and MIT verifies and unwraps ours (RRC 0 and rotated).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -17,6 +18,7 @@ interface Lab {
 interface MitToken {
   kind: 'mic' | 'wrap';
   conf?: boolean;
+  iov?: boolean;
   msg: string;
   token: string;
 }
@@ -122,6 +124,10 @@ for (const [name, etype] of [
           const tok = b64(t.token);
           if (t.kind === 'mic') checker.verifyMic(b64(t.msg), tok);
           else {
+            const rrc = ((tok[6] ?? 0) << 8) | (tok[7] ?? 0);
+            // MIT's gss_wrap: RRC 0; its gss_wrap_iov without a trailer: RRC = (16 +) checksum length
+            const ck = etype === 20 ? 24 : etype === 19 ? 16 : 12;
+            assert.equal(rrc, t.iov === true ? (t.conf === true ? 16 + ck : ck) : 0, `RRC of MIT's ${t.conf === true ? 'sealed' : 'integrity'} token`);
             const r = checker.unwrap(tok);
             assert.equal(toB64(r.message), t.msg);
             assert.equal(r.encrypted, t.conf);
