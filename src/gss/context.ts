@@ -19,7 +19,7 @@ import { Krb5Client } from '../mech/krb5/client.js';
 import { parsePrincipal } from '../mech/krb5/principal.js';
 import type { ServiceKey } from '../mech/krb5/credential.js';
 import type { ReplayCache } from '../mech/krb5/replay-cache.js';
-import { readKeytab, serviceKeysFromKeytab } from '../mech/krb5/ccache-store.js';
+import { readKeytab, serviceKeysFromKeytab, writeCcache } from '../mech/krb5/ccache-store.js';
 import { keytabCodec, keytabEntries } from '../codec/krb5-files/keytab.js';
 import { mayHaveKerberos, serviceTicketFor } from './krb5-credential.js';
 
@@ -50,8 +50,10 @@ export interface InitiatorOptions {
   readonly forbidNtlm?: boolean;
   /** Mechanism order inside Negotiate (default Kerberos, then NTLM). */
   readonly order?: readonly ('kerberos' | 'ntlm')[];
-  /** Kerberos mutual authentication (default true) and delegation of a forwardable TGT (not yet). */
+  /** Kerberos mutual authentication (default true). */
   readonly mutual?: boolean;
+  /** Delegate a forwarded TGT to the service (GSS_C_DELEG_FLAG; needs a forwardable TGT: kinit -f). */
+  readonly delegate?: boolean;
   /** The Kerberos client (krb5.conf, KDCs); default one built from KRB5_CONFIG. */
   readonly krb5Client?: Krb5Client;
 }
@@ -94,6 +96,11 @@ export interface SecurityContext {
   unwrap(token: Uint8Array): Uint8Array;
   getMic(message: Uint8Array): Uint8Array;
   verifyMic(message: Uint8Array, mic: Uint8Array): void;
+  /**
+   * Acceptor: writes the credentials the initiator delegated (a forwarded TGT) to a FILE ccache
+   * the application can use (KRB5CCNAME=FILE:path); returns its path, or undefined when none.
+   */
+  storeDelegated?(ccacheName: string): string | undefined;
 }
 
 /** `HTTP@host` (GSS host-based service) to the SPN form NTLM's MsvAvTargetName uses, `HTTP/host`. */
@@ -114,8 +121,16 @@ function store(u: AcceptorOptions['credential']['ntlmUsers']): NtHashStore {
   return new MemoryNtHashStore(u as Readonly<Record<string, string | { ntHash: Uint8Array }>>);
 }
 
+function storeDelegated(k: Krb5Initiator | Krb5Acceptor | undefined, name: string): string | undefined {
+  if (!(k instanceof Krb5Acceptor)) return undefined;
+  const creds = k.delegatedCredentials();
+  if (!creds || creds.length === 0) return undefined;
+  return writeCcache(name, creds[0]!.client, creds);
+}
+
 function wrapSpnego(s: SpnegoInitiator | SpnegoAcceptor, peer: () => PeerName | undefined): SecurityContext {
   return {
+    storeDelegated: (name) => storeDelegated(krb5ContextOf(s.mechContext), name),
     step: (t) => s.step(t),
     get complete() { return s.complete; },
     get mech() { return mechLabel(s.mech); },
@@ -136,8 +151,9 @@ interface RawMech {
   verifyMic(m: Uint8Array, s: Uint8Array): void;
 }
 
-function wrapRaw(n: RawMech, mech: string, peer: () => PeerName | undefined): SecurityContext {
+function wrapRaw(n: RawMech, mech: string, peer: () => PeerName | undefined, store?: (ccacheName: string) => string | undefined): SecurityContext {
   return {
+    ...(store ? { storeDelegated: store } : {}),
     step: (t) => n.step(t),
     get complete() { return n.complete; },
     mech,
@@ -176,7 +192,7 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
   });
   let client = opts.krb5Client;
   const krb5Opts = {
-    credential: () => serviceTicketFor((client ??= new Krb5Client()), c, target),
+    credential: () => serviceTicketFor((client ??= new Krb5Client()), c, target, new Date(), opts.delegate ?? false),
     mutual: opts.mutual ?? true,
     ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
     ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
@@ -188,7 +204,13 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
   if (mech === 'kerberos') {
     let k: Krb5Initiator | undefined;
     const raw: RawMech = {
-      step: async (t) => (k ??= new Krb5Initiator({ ...krb5Opts, credential: await krb5Opts.credential() })).step(t),
+      step: async (t) => {
+        if (!k) {
+          const got = await krb5Opts.credential();
+          k = new Krb5Initiator({ ...krb5Opts, credential: got.ticket, ...(got.delegation ? { delegation: got.delegation } : {}) });
+        }
+        return k.step(t);
+      },
       get complete() { return k?.complete ?? false; },
       wrap: (m, o) => k!.wrap(m, o),
       unwrap: (t) => k!.unwrap(t),
@@ -241,7 +263,7 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
   if (mech === 'kerberos') {
     if (!krb5Opts) throw new SpnegoError('NO_CRED', 'no keytab for the Kerberos acceptor (credential.keytab or KRB5_KTNAME)');
     const k = new Krb5Acceptor(krb5Opts);
-    return wrapRaw(k, 'kerberos', () => krb5Peer(k));
+    return wrapRaw(k, 'kerberos', () => krb5Peer(k), (name) => storeDelegated(k, name));
   }
   const mechs = [...(krb5Opts ? [krb5AcceptorMech(krb5Opts)] : []), ...(wantNtlm ? [ntlmAcceptorMech(ntlmOpts())] : [])];
   const s = new SpnegoAcceptor({ mechs });

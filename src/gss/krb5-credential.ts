@@ -8,6 +8,7 @@ import { Krb5Client } from '../mech/krb5/client.js';
 import { readCcache, appendToCcache, ccachePath, defaultCcacheName } from '../mech/krb5/ccache-store.js';
 import { isExpired, type Credential } from '../mech/krb5/credential.js';
 import { formatPrincipal, samePrincipal, tgsPrincipal } from '../mech/krb5/principal.js';
+import { makeKrbCred } from '../mech/krb5/delegation.js';
 
 export interface Krb5CredentialSource {
   readonly username?: string;
@@ -33,7 +34,16 @@ export function mayHaveKerberos(src: Krb5CredentialSource): boolean {
   }
 }
 
-export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSource, target: string, now = new Date()): Promise<Credential> {
+/** The service ticket for `target`, and with `delegate` a KRB-CRED of a forwarded TGT for it. */
+export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSource, target: string, now = new Date(), delegate = false): Promise<{ ticket: Credential; delegation?: Uint8Array }> {
+  const r = await ticketAndTgt(client, src, target, now);
+  if (!delegate) return { ticket: r.ticket };
+  if (!r.tgt) throw new SpnegoError('NO_CRED', 'delegation needs a TGT, and the cache holds only a service ticket');
+  const fwd = await client.forwardedTgt(r.tgt);
+  return { ticket: r.ticket, delegation: makeKrbCred(fwd, r.ticket.sessionKey) };
+}
+
+async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, target: string, now: Date): Promise<{ ticket: Credential; tgt?: Credential }> {
   let tgt: Credential | undefined;
   let fromCache = false;
   const name = cacheName(src, client);
@@ -41,9 +51,9 @@ export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSo
     const cache = readCcache(name);
     fromCache = true;
     const server = await client.servicePrincipal(target, cache.defaultPrincipal.realm);
-    const svc = cache.credentials.find((c) => samePrincipal(c.server.name, server.name) && c.server.realm === server.realm && !isExpired(c, now, 60));
-    if (svc) return svc;
     tgt = cache.credentials.find((c) => samePrincipal(c.server.name, tgsPrincipal(cache.defaultPrincipal.realm).name) && c.server.realm === cache.defaultPrincipal.realm && !isExpired(c, now, 60));
+    const svc = cache.credentials.find((c) => samePrincipal(c.server.name, server.name) && c.server.realm === server.realm && !isExpired(c, now, 60));
+    if (svc) return { ticket: svc, ...(tgt ? { tgt } : {}) };
     if (!tgt) throw new SpnegoError('CREDENTIALS_EXPIRED', `no valid TGT for ${formatPrincipal(cache.defaultPrincipal)} in ${name} (run kinit)`);
   } else {
     if (!src.username) throw new SpnegoError('NO_CRED', 'a Kerberos password or keytab needs a user name');
@@ -59,5 +69,5 @@ export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSo
       // A read-only cache is fine: the ticket is still used.
     }
   }
-  return svc;
+  return { ticket: svc, tgt };
 }

@@ -40,8 +40,8 @@ class Krb5Mech implements MechContext {
 }
 
 export interface SpnegoKrb5InitiatorOptions extends Omit<Krb5InitiatorOptions, 'credential'> {
-  /** The service ticket, or how to get one when the negotiation starts (cache or TGS exchange). */
-  readonly credential: Credential | (() => Promise<Credential>);
+  /** The service ticket, or how to get one (and a delegation KRB-CRED) when the negotiation starts. */
+  readonly credential: Credential | (() => Promise<{ ticket: Credential; delegation?: Uint8Array }>);
 }
 
 export function krb5InitiatorMech(o: SpnegoKrb5InitiatorOptions): MechCandidate {
@@ -49,8 +49,8 @@ export function krb5InitiatorMech(o: SpnegoKrb5InitiatorOptions): MechCandidate 
     oid: OID.KRB5,
     create: () =>
       new Krb5Mech(async () => {
-        const credential = typeof o.credential === 'function' ? await o.credential() : o.credential;
-        return new Krb5Initiator({ ...o, credential });
+        const got = typeof o.credential === 'function' ? await o.credential() : { ticket: o.credential };
+        return new Krb5Initiator({ ...o, credential: got.ticket, ...(got.delegation ? { delegation: got.delegation } : {}) });
       }),
   };
 }

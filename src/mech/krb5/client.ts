@@ -95,7 +95,11 @@ export class Krb5Client {
       const cur = newest.get(e.key.keytype);
       if (!cur || e.kvno > cur.kvno) newest.set(e.key.keytype, { kvno: e.kvno, key: { enctype: e.key.keytype, value: e.key.keyvalue } });
     }
-    return asExchange({ client, keys: [...newest.values()].map((v) => v.key), ...this.tgtOpts(o) });
+    // As MIT (sort_enctypes in krb5_init_creds_set_keytab): the enctypes we hold keys for go first,
+    // so that the KDC does not pick one the keytab lacks (the AS-REP would then not decrypt).
+    const opts = this.tgtOpts(o);
+    const enctypes = [...opts.enctypes.filter((e) => newest.has(e)), ...opts.enctypes.filter((e) => !newest.has(e))];
+    return asExchange({ client, keys: [...newest.values()].map((v) => v.key), ...opts, enctypes });
   }
 
   /**
@@ -126,6 +130,11 @@ export class Krb5Client {
     const cred = await tgsExchange({ tgt, server, kdc: this.transport, enctypes: this.enctypes('tgs'), forwardable: o.forwardable ?? false, allowWeakCrypto: this.config.libdefaults.allowWeakCrypto, now: this.now });
     this.tickets.set(key, cred);
     return cred;
+  }
+
+  /** A forwarded TGT to delegate to a service (the TGT must be forwardable: kinit -f). */
+  async forwardedTgt(tgt: Credential): Promise<Credential> {
+    return tgsExchange({ tgt, server: tgt.server, kdc: this.transport, enctypes: this.enctypes('tgs'), forwarded: true, canonicalize: false, allowWeakCrypto: this.config.libdefaults.allowWeakCrypto, now: this.now });
   }
 
   /** kinit -R: a fresh TGT from a renewable one before its renew-till. */

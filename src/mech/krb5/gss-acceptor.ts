@@ -23,6 +23,8 @@ import { decodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE, type GssChecksum } from 
 import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache.js';
 import { samePrincipal, type Principal } from './principal.js';
 import { Rfc4121Security } from './cfx.js';
+import { readKrbCred } from './delegation.js';
+import type { Credential } from './credential.js';
 
 export type { ServiceKey } from './credential.js';
 import type { ServiceKey } from './credential.js';
@@ -54,6 +56,7 @@ export class Krb5Acceptor {
   private ticketPart: EncTicketPart | undefined;
   private checksum: GssChecksum | undefined;
   private mechOid: string = OID.KRB5;
+  private sessionKey: Key | undefined;
 
   constructor(private readonly o: Krb5AcceptorOptions) {
     if (o.keys.length === 0) throw new SpnegoError('NO_CRED', 'no service keys (empty keytab)');
@@ -73,6 +76,11 @@ export class Krb5Acceptor {
   /** The forwarded TGT (KRB-CRED bytes), when the initiator delegated. */
   get delegation(): Uint8Array | undefined {
     return this.checksum?.delegation;
+  }
+  /** The delegated TGT (and any other forwarded tickets), decrypted from the KRB-CRED. */
+  delegatedCredentials(): Credential[] | undefined {
+    if (!this.checksum?.delegation || !this.sessionKey) return undefined;
+    return readKrbCred(this.checksum.delegation, this.sessionKey, { allowWeakCrypto: this.o.allowWeakCrypto ?? false });
   }
   /** The decrypted ticket, e.g. for its authorization data (PAC). */
   get ticket(): EncTicketPart | undefined {
@@ -127,6 +135,7 @@ export class Krb5Acceptor {
       throw e;
     }
     const sessionKey: Key = { enctype: tkt.key.keytype, value: tkt.key.keyvalue };
+    this.sessionKey = sessionKey;
     let auth: Authenticator;
     try {
       auth = authenticatorCodec.decode(getProfile(apReq.authenticator.etype, weak).decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));

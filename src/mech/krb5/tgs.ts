@@ -3,7 +3,7 @@
 // with the TGT session key (usage 7); the reply's enc-part decrypts with that key (usage 8).
 // Referrals: a returned krbtgt/OTHER ticket is a cross-realm TGT, followed to OTHER (RFC 6806).
 import { SpnegoError } from '../../errors.js';
-import { KdcOption, KeyUsage, PaDataType } from '../../iana/krb5.js';
+import { KdcOption, KeyUsage, PaDataType, TicketFlag } from '../../iana/krb5.js';
 import { tgsReqCodec, reqBodyDerFor } from '../../codec/krb5/kdc-req.js';
 import { tgsRepCodec } from '../../codec/krb5/kdc-rep.js';
 import { encTgsRepPartCodec } from '../../codec/krb5/enc-kdc-rep-part.js';
@@ -11,7 +11,7 @@ import { krbErrorCodec } from '../../codec/krb5/krb-error.js';
 import { authenticatorCodec } from '../../codec/krb5/authenticator.js';
 import { apReqCodec } from '../../codec/krb5/ap-req.js';
 import { ticketCodec } from '../../codec/krb5/ticket.js';
-import { flagsFromNames, flagsFromBits } from '../../codec/krb5/kerberos-flags.js';
+import { flagsFromNames, flagsFromBits, hasFlag } from '../../codec/krb5/kerberos-flags.js';
 import type { KdcReqBody } from '../../codec/krb5/kdc-req-body.js';
 import { getProfile } from '../../crypto/krb5/registry.js';
 import { randomBytes } from '../../crypto/provider.js';
@@ -35,6 +35,8 @@ export interface TgsRequestOptions {
   readonly maxReferrals?: number;
   /** Renew the TGT itself (KDC option renew, RFC 4120 3.3.1): `server` must be the TGT's server. */
   readonly renew?: boolean;
+  /** A forwarded TGT for delegation (KDC option forwarded, RFC 4120 2.6): `server` is the TGT's server. */
+  readonly forwarded?: boolean;
 }
 
 function isTgs(p: Principal): boolean {
@@ -50,11 +52,21 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
   if (o.forwardable) options.push('forwardable');
   if (o.canonicalize ?? true) options.push('canonicalize');
   if (o.renew) options.push('renew');
+  if (o.forwarded) options.push('forwarded', 'forwardable');
+  // Renewal asks again for the TGT's own flags, as MIT does (FLAGS2OPTS(ticket_flags) | RENEW, rtime =
+  // renew-till): MIT's KDC (kdc_get_ticket_renewtime) drops RENEWABLE and renew-till otherwise.
+  const renewable = o.renew === true && hasFlag(tgt.flags, TicketFlag.renewable) && tgt.renewTill !== undefined;
+  if (o.renew) {
+    for (const f of ['forwardable', 'proxiable'] as const) if (hasFlag(tgt.flags, TicketFlag[f]) && !options.includes(f)) options.push(f);
+    if (hasFlag(tgt.flags, TicketFlag['may-postdate'])) options.push('allow-postdate');
+    if (renewable) options.push('renewable');
+  }
   const body: KdcReqBody = {
     kdcOptions: flagsFromNames(options, KdcOption),
     realm: realmAsked,
     sname: server.name,
     till: o.renew && tgt.renewTill ? tgt.renewTill : tgt.endtime,
+    ...(renewable ? { rtime: tgt.renewTill } : {}),
     nonce: new DataView(random(4).buffer).getUint32(0) & 0x7fffffff,
     etype: [...o.enctypes],
   };
@@ -106,7 +118,7 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
 
 /** A service ticket for `server`, following referrals across realms. */
 export async function tgsExchange(o: TgsRequestOptions): Promise<Credential> {
-  if (o.renew) return tgsOnce(o, o.tgt, o.tgt.server, o.tgt.server.realm);
+  if (o.renew || o.forwarded) return tgsOnce(o, o.tgt, o.tgt.server, o.tgt.server.realm);
   let tgt = o.tgt;
   let realm = o.tgt.client.realm;
   for (let hop = 0; hop <= (o.maxReferrals ?? 10); hop++) {

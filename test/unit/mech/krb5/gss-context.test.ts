@@ -63,3 +63,21 @@ test('expired ticket, wrong service key, channel-binding mismatch, tampered AP-R
   rep[rep.length - 3]! ^= 1;
   await assert.rejects(() => i.step(rep), { code: 'BAD_MIC' });
 });
+
+test('delegation: a forwarded TGT travels in the KRB-CRED of the 0x8003 checksum and decrypts at the acceptor', async () => {
+  const { makeKrbCred } = await import('../../../../src/mech/krb5/delegation.js');
+  const { flagsFromNames } = await import('../../../../src/codec/krb5/kerberos-flags.js');
+  const { TicketFlag } = await import('../../../../src/iana/krb5.js');
+  const svc = issueTicket(18);
+  const tgt = issueTicket(18, { service: 'krbtgt/EXAMPLE.TEST@EXAMPLE.TEST' });
+  const forwarded = { ...tgt.cred, flags: flagsFromNames(['forwardable', 'forwarded'], TicketFlag) };
+  const i = new Krb5Initiator({ credential: svc.cred, delegation: makeKrbCred(forwarded, svc.cred.sessionKey) });
+  const a = new Krb5Acceptor({ keys: svc.keys, replayCache: new MemoryReplayCache() });
+  await i.step(await a.step(await i.step()));
+  const got = a.delegatedCredentials();
+  assert.equal(got?.length, 1);
+  assert.deepEqual(got![0]!.server.name.nameString, ['krbtgt', 'EXAMPLE.TEST']);
+  assert.deepEqual(got![0]!.sessionKey, tgt.cred.sessionKey);
+  assert.deepEqual(got![0]!.ticketDer, tgt.cred.ticketDer);
+  assert.throws(() => makeKrbCred(tgt.cred, svc.cred.sessionKey), { code: 'NO_CRED' }, 'a TGT that is not forwardable');
+});
