@@ -1,0 +1,429 @@
+// Interop (issue 7): our Kerberos GSS contexts, raw (RFC 4121) and inside SPNEGO, against MIT krb5
+// in the lab, both ways:
+//   - our initiator -> MIT gss-server (gss-sample protocol, test/helpers/gss-sample.ts): mutual
+//     authentication, the sample's wrapped message and the server's MIC verified by us;
+//   - our initiator -> python-gssapi acceptor (scripts/lab/krb5_gss_peer.py, HTTP/localhost
+//     keytab), context key forced to aes256-cts-hmac-sha1-96 and aes256-cts-hmac-sha384-192;
+//   - MIT gss-client -> our acceptor behind a gss-sample TCP server in this process;
+//   - python-gssapi initiator -> our acceptor, both enctypes;
+//   - an AP-REQ made by MIT's initiator, sent twice to our acceptor: the second is a replay.
+// Alice's TGT comes from OUR AS exchange (Krb5Client.tgtWithPassword) written with OUR
+// writeCcache, so MIT's gss-client and python-gssapi also read a cache we wrote.
+// Needs the lab (LAB_STATE): without it every test fails and says how to start it; none skips.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { initiator, acceptor, type SecurityContext } from '../../src/gss/context.js';
+import { Krb5Client } from '../../src/mech/krb5/client.js';
+import { writeCcache } from '../../src/mech/krb5/ccache-store.js';
+import { MemoryReplayCache } from '../../src/mech/krb5/replay-cache.js';
+import { InitialContextToken } from '../../src/codec/gss/initial-context-token.js';
+import { gssKrb5TokenCodec } from '../../src/codec/krb5/gss-krb5-token.js';
+import { decodeSpnegoToken } from '../../src/codec/spnego/spnego-token.js';
+import { OID } from '../../src/iana/oids.js';
+import { SpnegoError } from '../../src/errors.js';
+import { sampleClient, sampleServer, formatTrace, TOKEN, type SampleSession } from '../helpers/gss-sample.js';
+import { repoPath } from '../helpers/paths.js';
+
+interface Lab {
+  python?: string;
+  env: Record<string, string>;
+  mit: { realm: string; krb5Conf: string; users: { name: string; principal: string; password: string }[]; httpKeytab: string; hostKeytab: string };
+  gssServer: { host: string; port: number; service: string; principal: string; log: string };
+}
+
+let lab: Lab;
+let dir: string;
+let alice: { principal: string; password: string };
+before(() => {
+  const s = process.env.LAB_STATE;
+  if (!s) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
+  lab = JSON.parse(readFileSync(join(s, 'lab.json'), 'utf8')) as Lab;
+  alice = lab.mit.users.find((u) => u.name === 'alice')!;
+  dir = mkdtempSync(join(tmpdir(), 'spnego-krb5-gss-'));
+  mkdirSync(join(dir, 'rcache'), { mode: 0o1777 });
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+const nonce = () => randomBytes(4).toString('hex');
+
+const ENCTYPES = [
+  ['aes256-cts-hmac-sha1-96', 18],
+  ['aes256-cts-hmac-sha384-192', 20],
+] as const;
+const AES = ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192', 'aes128-cts-hmac-sha256-128'];
+
+/**
+ * A copy of the lab's krb5.conf whose default_tgs_enctypes is `enctype` alone (so the service
+ * ticket's session key, hence the initiator subkey and the context key, has that type), with
+ * `enctype` first in permitted_enctypes and default_tkt_enctypes (the others stay permitted: the
+ * KDC encrypts tickets in the service's strongest key whatever the session key is).
+ */
+function krb5Conf(enctype?: string): string {
+  if (!enctype) return lab.mit.krb5Conf;
+  let conf = readFileSync(lab.mit.krb5Conf, 'utf8');
+  const rest = [enctype, ...AES.filter((e) => e !== enctype)].join(' ');
+  for (const [k, v] of [['permitted_enctypes', rest], ['default_tkt_enctypes', rest], ['default_tgs_enctypes', enctype]] as const) {
+    const re = new RegExp(`^(\\s*)${k}\\s*=.*$`, 'm');
+    conf = re.test(conf) ? conf.replace(re, `$1${k} = ${v}`) : conf.replace('[libdefaults]\n', `[libdefaults]\n    ${k} = ${v}\n`);
+  }
+  const path = join(dir, `krb5-${enctype}.conf`);
+  writeFileSync(path, conf);
+  return path;
+}
+
+interface Tgt {
+  conf: string;
+  ccache: string;
+  client: Krb5Client;
+}
+
+/** `spnego kinit` with our own API: AS exchange with alice's password, written to a fresh cache. */
+async function kinit(enctype?: string): Promise<Tgt> {
+  const conf = krb5Conf(enctype);
+  const client = new Krb5Client({ env: { KRB5_CONFIG: conf } });
+  const principal = client.parsePrincipal(alice.principal);
+  const tgt = await client.tgtWithPassword(principal, alice.password);
+  const ccache = `FILE:${join(dir, `cc-${enctype ?? 'lab'}-${nonce()}`)}`;
+  writeCcache(ccache, principal, [tgt]);
+  return { conf, ccache, client };
+}
+
+/** The Kerberos token kind inside a raw krb5 (0x60-framed) or SPNEGO token. */
+function krb5Kind(token: Uint8Array): string {
+  let inner = token;
+  if (token[0] !== 0x60 || InitialContextToken.decode(token).mech === OID.SPNEGO) {
+    const t = decodeSpnegoToken(token).token.value as { mechToken?: Uint8Array; responseToken?: Uint8Array };
+    const m = t.mechToken ?? t.responseToken;
+    if (!m) return 'none';
+    inner = m;
+  }
+  return gssKrb5TokenCodec.decode(InitialContextToken.decode(inner).innerToken).tokId;
+}
+
+function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const end = Date.now() + ms;
+    const tick = () => (pred() ? resolve(true) : Date.now() > end ? resolve(false) : setTimeout(tick, 50));
+    tick();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// our initiator -> MIT gss-server
+
+for (const mech of ['kerberos', 'negotiate'] as const) {
+  for (const encrypt of [true, false]) {
+    test(`our ${mech} initiator -> MIT gss-server (host@localhost): mutual auth, wrap ${encrypt ? 'with' : 'without'} confidentiality, server MIC verified`, async () => {
+      const { ccache, client } = await kinit();
+      const ctx = initiator({ mech, target: lab.gssServer.service, credential: { ccache }, krb5Client: client });
+      const msg = `hello gss-server ${mech} ${encrypt} ${nonce()}`;
+      const r = await sampleClient(lab.gssServer.host, lab.gssServer.port, ctx, enc(msg), { encrypt });
+      const trace = formatTrace(r.trace);
+      assert.ok(ctx.complete, trace);
+      assert.equal(ctx.mech, 'kerberos', trace);
+      // Mutual: the server's one context token is an AP-REP our context accepted (step() verifies it).
+      const fromServer = r.trace.filter((t) => t.dir === '<' && t.flags === TOKEN.CONTEXT);
+      assert.equal(fromServer.length, 1, trace);
+      assert.equal(krb5Kind(fromServer[0]!.body), 'AP-REP', trace);
+      assert.ok(r.mic && r.mic.length > 0, trace);
+      // gss-server logs what it unwrapped.
+      const logged = () => {
+        try {
+          return readFileSync(lab.gssServer.log, 'utf8').includes(`Received message: "${msg}"`);
+        } catch {
+          return false;
+        }
+      };
+      assert.ok(await waitFor(logged, 3000), `gss-server did not log our message\n${trace}`);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// python-gssapi (MIT) peer
+
+interface Reply {
+  ok: boolean;
+  error?: string;
+  token?: string | null;
+  data?: string;
+  complete?: boolean;
+  encrypted?: boolean;
+  peer?: string;
+  mech?: string;
+  enctype?: number;
+  flags?: string[];
+  [k: string]: unknown;
+}
+
+class MitPeer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: string[] = [];
+  private waiter: ((l: string | null) => void) | undefined;
+  private closed = false;
+  private stderr = '';
+
+  private constructor(readonly role: 'init' | 'accept', args: string[], env: Record<string, string>) {
+    this.child = spawn(lab.python ?? '/usr/bin/python3', [repoPath('scripts/lab/krb5_gss_peer.py'), role, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe' });
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-3000)));
+    const rl = createInterface({ input: this.child.stdout });
+    rl.on('line', (l) => this.deliver(l));
+    rl.on('close', () => {
+      this.closed = true;
+      this.deliver(null);
+    });
+  }
+
+  private deliver(l: string | null): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    if (w) w(l);
+    else if (l !== null) this.lines.push(l);
+  }
+
+  static async start(role: 'init' | 'accept', args: string[], env: Record<string, string>): Promise<MitPeer> {
+    const p = new MitPeer(role, args, env);
+    const r = await p.read();
+    if (!r.ok) {
+      await p.close();
+      throw new Error(`krb5_gss_peer.py ${role} did not start: ${JSON.stringify(r)} ${p.stderr}`);
+    }
+    return p;
+  }
+
+  private read(): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`krb5_gss_peer.py ${this.role}: no answer; stderr: ${this.stderr}`)), 20_000);
+      const done = (l: string | null) => {
+        clearTimeout(t);
+        if (l === null) reject(new Error(`krb5_gss_peer.py ${this.role} exited; stderr: ${this.stderr}`));
+        else resolve(JSON.parse(l) as Reply);
+      };
+      const q = this.lines.shift();
+      if (q !== undefined) done(q);
+      else if (this.closed) done(null);
+      else this.waiter = done;
+    });
+  }
+
+  call(req: Record<string, unknown>): Promise<Reply> {
+    this.child.stdin.write(`${JSON.stringify(req)}\n`);
+    return this.read();
+  }
+
+  async must(req: Record<string, unknown>): Promise<Reply> {
+    const r = await this.call(req);
+    if (!r.ok) throw new Error(`krb5_gss_peer.py ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
+    return r;
+  }
+
+  async step(token?: Uint8Array): Promise<{ token: Uint8Array | undefined; complete: boolean }> {
+    const r = await this.must({ op: 'step', token: token ? b64(token) : null });
+    return { token: r.token ? unb64(r.token) : undefined, complete: r.complete === true };
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.closed) return;
+    this.child.stdin.end('{"op":"quit"}\n');
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve();
+      }, 3000);
+      this.child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}
+
+function mitEnv(conf: string, extra: Record<string, string>): Record<string, string> {
+  return { KRB5_CONFIG: conf, KRB5RCACHEDIR: join(dir, 'rcache'), ...extra };
+}
+
+/** Wrap/unwrap with and without confidentiality and MIC, each way, between our context and MIT's. */
+async function perMessage(ours: SecurityContext, mit: MitPeer, label: string): Promise<void> {
+  for (const conf of [true, false]) {
+    const m1 = enc(`ours->MIT ${label} conf=${conf} ${nonce()}`);
+    const u = await mit.must({ op: 'unwrap', token: b64(ours.wrap(m1, { encrypt: conf })) });
+    assert.equal(dec(unb64(u.data!)), dec(m1));
+    assert.equal(u.encrypted, conf, 'MIT sees the confidentiality we asked for');
+    const m2 = enc(`MIT->ours ${label} conf=${conf} ${nonce()}`);
+    const w = await mit.must({ op: 'wrap', data: b64(m2), conf });
+    assert.equal(w.encrypted, conf);
+    assert.equal(dec(ours.unwrap(unb64(w.token!))), dec(m2));
+  }
+  const m3 = enc(`our MIC ${label} ${nonce()}`);
+  await mit.must({ op: 'verify_mic', data: b64(m3), token: b64(ours.getMic(m3)) });
+  const m4 = enc(`MIT MIC ${label} ${nonce()}`);
+  const mic = unb64((await mit.must({ op: 'get_mic', data: b64(m4) })).token!);
+  ours.verifyMic(m4, mic);
+  // The checks can fail: a MIC over other bytes is refused by each side.
+  const bad = await mit.call({ op: 'verify_mic', data: b64(enc('other bytes')), token: b64(ours.getMic(m3)) });
+  assert.equal(bad.ok, false, 'MIT refused a MIC over different bytes');
+  assert.throws(() => ours.verifyMic(enc('other bytes'), mic), (e: unknown) => e instanceof SpnegoError && e.code === 'BAD_MIC');
+}
+
+for (const [etName, etNum] of ENCTYPES) {
+  for (const [mech, pyMech] of [['kerberos', 'krb5'], ['negotiate', 'spnego']] as const) {
+    test(`our ${mech} initiator -> python-gssapi ${pyMech} acceptor (HTTP/localhost), ${etName}: established, wrap/unwrap and MIC both ways`, async () => {
+      const { ccache, client, conf } = await kinit(etName);
+      const peer = await MitPeer.start('accept', ['--mech', pyMech], mitEnv(lab.mit.krb5Conf, { KRB5_KTNAME: `FILE:${lab.mit.httpKeytab}`, KRB5CCNAME: `FILE:${join(dir, 'none')}` }));
+      try {
+        const ctx = initiator({ mech, target: 'HTTP@localhost', credential: { ccache }, krb5Client: client });
+        let out = await ctx.step();
+        const trace: string[] = [];
+        for (let i = 0; i < 4 && !ctx.complete; i++) {
+          assert.ok(out, `our initiator has nothing to send but is not complete\n${trace.join('\n')}`);
+          trace.push(`> ${b64(out)}`);
+          const r = await peer.step(out);
+          if (!r.token) break;
+          trace.push(`< ${b64(r.token)}`);
+          out = await ctx.step(r.token);
+        }
+        assert.ok(ctx.complete, `our initiator complete (${conf})\n${trace.join('\n')}`);
+        assert.equal(out, undefined);
+        const info = await peer.must({ op: 'info' });
+        assert.equal(info.complete, true);
+        assert.equal(info.peer, alice.principal);
+        assert.equal(info.mech, OID.KRB5, 'MIT reports the negotiated mech (krb5), inside SPNEGO too');
+        assert.equal(info.enctype, etNum, `context key enctype ${JSON.stringify(info)}`);
+        assert.ok(info.flags!.includes('mutual_authentication'), JSON.stringify(info.flags));
+        await perMessage(ctx, peer, `${mech} ${etName}`);
+      } finally {
+        await peer.close();
+      }
+    });
+  }
+}
+
+for (const [etName, etNum] of ENCTYPES) {
+  for (const [mech, pyMech] of [['kerberos', 'krb5'], ['negotiate', 'spnego']] as const) {
+    test(`python-gssapi ${pyMech} initiator (cache written by us), ${etName} -> our ${mech} acceptor: alice@SPNEGO.TEST, wrap/unwrap and MIC both ways`, async () => {
+      const { ccache, conf } = await kinit(etName);
+      const peer = await MitPeer.start('init', ['--mech', pyMech, '--target', 'HTTP@localhost'], mitEnv(conf, { KRB5CCNAME: ccache }));
+      try {
+        const acc = acceptor({ mech, credential: { keytab: lab.mit.httpKeytab } });
+        let r = await peer.step();
+        for (let i = 0; i < 4 && !(acc.complete && r.complete); i++) {
+          assert.ok(r.token, 'MIT initiator has a token to send');
+          const out = await acc.step(r.token);
+          if (!out) break;
+          r = await peer.step(out);
+        }
+        assert.ok(acc.complete, 'our acceptor complete');
+        assert.ok(r.complete, 'MIT initiator complete (verified our AP-REP)');
+        assert.equal(acc.mech, 'kerberos');
+        assert.equal(acc.peerName?.principal, alice.principal);
+        const info = await peer.must({ op: 'info' });
+        assert.equal(info.enctype, etNum, `context key enctype ${JSON.stringify(info)}`);
+        await perMessage(acc, peer, `${mech} ${etName}`);
+      } finally {
+        await peer.close();
+      }
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MIT gss-client -> our acceptor (gss-sample server in this process)
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const t = setTimeout(() => c.kill('SIGKILL'), 30_000);
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('error', reject);
+    c.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+async function withSampleServer<T>(makeCtx: () => SecurityContext, fn: (port: number, sessions: SampleSession[]) => Promise<T>): Promise<T> {
+  const sessions: SampleSession[] = [];
+  const server: Server = sampleServer(makeCtx, (s) => sessions.push(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await fn((server.address() as AddressInfo).port, sessions);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+for (const [mech, spnego] of [['kerberos', false], ['negotiate', true]] as const) {
+  for (const noEnc of [false, true]) {
+    test(`MIT gss-client${spnego ? ' -spnego' : ''}${noEnc ? ' -nx' : ''} -> our ${mech} acceptor (host keytab): "Signature verified.", alice@SPNEGO.TEST`, async () => {
+      const { ccache } = await kinit();
+      await withSampleServer(
+        () => acceptor({ mech, credential: { keytab: lab.mit.hostKeytab } }),
+        async (port, sessions) => {
+          const msg = `hello from gss-client ${mech} ${nonce()}`;
+          const args = ['-port', String(port), ...(spnego ? ['-spnego'] : []), ...(noEnc ? ['-nx'] : []), '127.0.0.1', 'host@localhost', msg];
+          const r = await run('gss-client', args, mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }));
+          assert.equal(sessions.length, 1);
+          const s = sessions[0]!;
+          await s.done;
+          const where = `gss-client ${args.join(' ')}\nstdout:\n${r.out}\nstderr:\n${r.err}\nserver error: ${String(s.error)}\ntrace:\n${formatTrace(s.trace)}`;
+          assert.equal(r.code, 0, where);
+          assert.match(r.out, /Signature verified\./, where);
+          assert.match(r.out, /context flag: GSS_C_MUTUAL_FLAG/, where);
+          assert.equal(s.error, undefined, where);
+          assert.equal(s.ctx.peerName?.principal, alice.principal, where);
+          assert.equal(s.ctx.mech, 'kerberos', where);
+          assert.equal(s.messages.length, 1, where);
+          assert.equal(dec(s.messages[0]!.message), msg, where);
+          const f = s.messages[0]!.flags;
+          assert.equal(f, TOKEN.DATA | TOKEN.WRAPPED | TOKEN.SEND_MIC | (noEnc ? 0 : TOKEN.ENCRYPTED), where);
+        },
+      );
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay
+
+test("an AP-REQ from MIT's initiator, sent twice to our acceptor: the second is refused with DUPLICATE_TOKEN", async () => {
+  const { ccache } = await kinit();
+  const peer = await MitPeer.start('init', ['--mech', 'krb5', '--target', 'host@localhost'], mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }));
+  try {
+    const { token } = await peer.step();
+    assert.ok(token);
+    assert.equal(krb5Kind(token), 'AP-REQ');
+    const replayCache = new MemoryReplayCache();
+    const first = acceptor({ mech: 'kerberos', credential: { keytab: lab.mit.hostKeytab }, replayCache });
+    const apRep = await first.step(token);
+    assert.ok(first.complete && apRep, 'the first AP-REQ is accepted');
+    assert.equal(first.peerName?.principal, alice.principal);
+    // MIT accepts our AP-REP for it: the capture is a real, live exchange.
+    assert.equal((await peer.step(apRep)).complete, true);
+    const second = acceptor({ mech: 'kerberos', credential: { keytab: lab.mit.hostKeytab }, replayCache });
+    await assert.rejects(
+      () => second.step(token),
+      (e: unknown) => e instanceof SpnegoError && e.code === 'DUPLICATE_TOKEN',
+    );
+    assert.equal(second.complete, false);
+    assert.equal(second.peerName, undefined);
+  } finally {
+    await peer.close();
+  }
+});
