@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpnegoError } from '../../src/errors.js';
-import { createFetch, authInfo } from '../../src/http/client/index.js';
+import * as http from 'node:http';
+import { createFetch, createAgent, authInfo } from '../../src/http/client/index.js';
 import { repoPath } from '../helpers/paths.js';
 
 interface Lab {
@@ -112,6 +113,46 @@ test('Apache: 10 concurrent handshakes, each on its own socket, all 200', async 
     }
   } finally {
     f.close();
+  }
+});
+
+test('Apache: HEAD authenticates (its 401s to HEAD carry no Content-Length: the legs go as GET)', async () => {
+  const f = createFetch({ credential: { username: user, password } });
+  try {
+    const t = tagged();
+    const res = await f(t.url, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body, null);
+    assert.equal(res.headers.get('x-remote-user'), user);
+    assert.equal(authInfo(res)!.origin!.mutual, true);
+    assert.deepEqual(t.lines().map((l) => /"(\w+) /.exec(l)![1]), ['HEAD', 'GET', 'GET']);
+  } finally {
+    f.close();
+  }
+});
+
+test('Apache: createAgent with plain http.get: the probe authenticates the socket, the request rides on it', async () => {
+  const agent = createAgent({ credential: { username: user, password } });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const t = tagged();
+      const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get(t.url, { agent }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode!, body }));
+          })
+          .on('error', reject);
+      });
+      assert.equal(r.status, 200);
+      assert.match(r.body, /^REMOTE_USER=.*alice$/m);
+      // First: probe (anonymous, NEGOTIATE, AUTHENTICATE) + the request; then the request alone.
+      assert.equal(t.lines().length, i === 0 ? 4 : 1, t.lines().join('\n'));
+    }
+  } finally {
+    agent.destroy();
   }
 });
 

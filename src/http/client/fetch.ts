@@ -96,16 +96,20 @@ function rawValues(res: IncomingMessage, name: string): string[] {
   return out;
 }
 
-/** Reads and discards a challenge response's body so the socket can carry the next leg. */
-async function drain(res: IncomingMessage, conn: Connection): Promise<void> {
+/** Reads and discards a challenge response's body; true when the socket can carry the next leg. */
+async function drain(res: IncomingMessage, conn: Connection): Promise<boolean> {
   let n = 0;
   for await (const chunk of res) {
     n += (chunk as Buffer).length;
     if (n > DRAIN_LIMIT) throw new SpnegoError('UNAVAILABLE', `a ${res.statusCode} challenge body larger than ${DRAIN_LIMIT} bytes`);
   }
-  if (!res.complete || /\bclose\b/i.test(rawValues(res, 'connection').join(',')) || !conn.usable) {
-    throw new SpnegoError('UNAVAILABLE', `the ${conn.viaProxy && res.statusCode === 407 ? 'proxy' : 'server'} closed the connection in the middle of the handshake (connection-bound authentication needs keep-alive)`);
-  }
+  // setImmediate: node:http destroys a socket it will not keep alive right after 'end'.
+  await new Promise((r) => setImmediate(r));
+  return res.complete && !/\bclose\b/i.test(rawValues(res, 'connection').join(',')) && conn.usable;
+}
+
+function closedMidHandshake(who: 'proxy' | 'server'): SpnegoError {
+  return new SpnegoError('UNAVAILABLE', `the ${who} closed the connection in the middle of the handshake (connection-bound authentication needs keep-alive)`);
 }
 
 function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
@@ -201,12 +205,27 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     return response;
   }
 
-  async function exchange(key: string, conn: Connection, req: Prepared, reused: boolean, seen: { response: boolean }): Promise<Response> {
-    const origin = new Handshake({
-      ...base(options.credential, options.spn ?? `HTTP@${req.target.hostname}`),
-      who: 'origin',
-      channelBindings: conn.channelBindings,
+  function open(req: Prepared): Promise<Connection> {
+    return openConnection({
+      target: req.target,
+      proxy,
+      tls: options.tls,
+      proxyHandshake: proxyConfig ?? base(options.credential, ''),
+      signal: req.signal,
+      onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined,
     });
+  }
+
+  async function exchange(key: string, held: { conn: Connection }, req: Prepared, reusedAtStart: boolean, seen: { response: boolean }): Promise<Response> {
+    let conn = held.conn;
+    let reused = reusedAtStart;
+    const newOrigin = () =>
+      new Handshake({
+        ...base(options.credential, options.spn ?? `HTTP@${req.target.hostname}`),
+        who: 'origin',
+        channelBindings: conn.channelBindings,
+      });
+    let origin = newOrigin();
     const viaProxy = conn.viaProxy && !conn.proxyAuthenticated && proxyConfig ? new Handshake({ ...proxyConfig, who: 'proxy' }) : undefined;
     let authz: string | undefined;
     let proxyAuthz: string | undefined;
@@ -222,7 +241,10 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
         emit?.({ direction: 'sent', header: 'Proxy-Authorization', value: proxyAuthz });
       }
       const res = await conn.request({
-        method: req.method,
+        // HEAD legs go as GET: servers answer HEAD without Content-Length (Apache, node:http),
+        // and node:http's client then cannot keep the socket for the next leg. The final
+        // response's body is discarded, so the caller still gets a HEAD response.
+        method: req.method === 'HEAD' && authz ? 'GET' : req.method,
         path: conn.viaProxy ? `${req.url.origin}${req.url.pathname}${req.url.search}` : `${req.url.pathname}${req.url.search}`,
         host: req.target.hostname,
         port: req.target.port,
@@ -239,7 +261,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
           if (status === 407) {
             const next = await viaProxy.challenge(parseAuthenticate(values), 407);
             if (next === undefined) return respond(key, res, conn, req, info());
-            await drain(res, conn);
+            if (!(await drain(res, conn))) throw closedMidHandshake('proxy');
             proxyAuthz = next;
             continue;
           }
@@ -250,9 +272,19 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
         const values = rawValues(res, 'www-authenticate');
         for (const v of values) emit?.({ direction: 'received', header: 'WWW-Authenticate', value: v, status });
         if (status === 401) {
-          const next = await origin.challenge(parseAuthenticate(values), 401);
-          if (next === undefined) return respond(key, res, conn, req, info());
-          await drain(res, conn);
+          const challenges = parseAuthenticate(values);
+          if (!origin.started && !origin.canAnswer(challenges)) return respond(key, res, conn, req, info());
+          if (!(await drain(res, conn))) {
+            // The anonymous 401 may close the socket (Connection: close, a HEAD without length):
+            // the handshake starts on a fresh one. A close between legs ends it.
+            if (origin.started || conn.viaProxy) throw closedMidHandshake('server');
+            conn.close();
+            held.conn = conn = await open(req);
+            reused = false;
+            origin = newOrigin();
+          }
+          const next = await origin.challenge(challenges, 401);
+          if (next === undefined) throw new SpnegoError('UNAUTHORIZED', 'the server offers no scheme we can answer');
           authz = next;
           continue;
         }
@@ -269,17 +301,17 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     const req = await prepare(input, init);
     const key = `${req.url.protocol}//${req.url.host}`;
     for (let attempt = 0; ; attempt++) {
-      let conn = attempt === 0 ? take(key) : undefined;
-      const reused = conn !== undefined;
+      const pooled = attempt === 0 ? take(key) : undefined;
       const seen = { response: false };
+      let held: { conn: Connection } | undefined;
       try {
-        conn ??= await openConnection({ target: req.target, proxy, tls: options.tls, proxyHandshake: proxyConfig ?? base(options.credential, ''), signal: req.signal, onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined });
-        return await exchange(key, conn, req, reused, seen);
+        held = { conn: pooled ?? (await open(req)) };
+        return await exchange(key, held, req, pooled !== undefined, seen);
       } catch (e) {
-        conn?.close();
+        held?.conn.close();
         if (isAbort(e, req.signal)) throw req.signal?.reason ?? e;
         // A pooled socket the server closed while idle: once more on a fresh one.
-        if (reused && !seen.response && !(e instanceof SpnegoError && e.code !== 'FAILURE')) continue;
+        if (pooled && !seen.response && !(e instanceof SpnegoError && e.code !== 'FAILURE')) continue;
         if (e instanceof SpnegoError || e instanceof TypeError) throw e;
         throw new TypeError('fetch failed', { cause: e });
       }

@@ -63,6 +63,11 @@ export class Handshake {
     return this.cfg.noNtlmFallback ? ['Negotiate'] : ['Negotiate', 'NTLM'];
   }
 
+  /** Whether a first 401/407 with these challenges starts an exchange. */
+  canAnswer(challenges: readonly Challenge[]): boolean {
+    return pickChallenge(challenges, this.allowed()) !== undefined;
+  }
+
   /**
    * A 401/407 arrived. Returns the credentials header value for the next leg, or undefined when
    * no exchange has started and the server offers no scheme we speak (the caller hands the

@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import { acceptor, tlsServerEndPointBindings, type SecurityContext, type GssChannelBindings } from '../../../src/gss/index.js';
 import { SpnegoError } from '../../../src/errors.js';
-import { createFetch, authInfo } from '../../../src/http/client/index.js';
+import { createFetch, createAgent, authInfo } from '../../../src/http/client/index.js';
 import { repoPath } from '../../helpers/paths.js';
 
 const USER = 'EXAMPLE\\alice';
@@ -298,6 +298,44 @@ test('an authenticated keep-alive socket is reused by the next request to the or
   }
 });
 
+test('HEAD: the anonymous 401 (no Content-Length) ends its socket, the legs go as GET on a fresh one, the caller gets a body-less 200', async () => {
+  const s = await server();
+  const f = createFetch({ credential });
+  try {
+    const res = await f(s.url, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body, null);
+    assert.equal(authInfo(res)!.origin!.mutual, true);
+    assert.deepEqual(s.seen.map((x) => [x.method, x.authorization?.split(' ')[0]]), [['HEAD', undefined], ['GET', 'Negotiate'], ['GET', 'Negotiate']]);
+    assert.notEqual(s.seen[0]!.socket, s.seen[1]!.socket, 'the anonymous HEAD socket could not be kept');
+    assert.equal(s.seen[1]!.socket, s.seen[2]!.socket, 'both legs on one socket');
+    // The authenticated socket is pooled: a later HEAD goes out as HEAD without a handshake.
+    await new Promise((r) => setImmediate(r));
+    const again = await f(s.url, { method: 'HEAD' });
+    assert.equal(again.status, 200);
+    assert.equal(authInfo(again)!.reusedConnection, true);
+    assert.deepEqual(s.seen.slice(3).map((x) => [x.method, x.socket]), [['HEAD', s.seen[2]!.socket]]);
+  } finally {
+    f.close();
+  }
+});
+
+test('an aborted request rejects with the abort reason', async () => {
+  const s = await server();
+  const f = createFetch({ credential });
+  try {
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await assert.rejects(f(s.url, { signal: ac.signal }), /stop/);
+    const late = new AbortController();
+    const p = f(s.url, { signal: late.signal });
+    late.abort();
+    await assert.rejects(p, { name: 'AbortError' });
+  } finally {
+    f.close();
+  }
+});
+
 test('replayable bodies are sent again on every leg', async () => {
   const s = await server();
   const f = createFetch({ credential });
@@ -559,6 +597,61 @@ test('plain-HTTP proxy: 407 Negotiate answered in absolute form, then the origin
   } finally {
     f.close();
     await proxy.close();
+  }
+});
+
+function get(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    mod
+      .get(url, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('createAgent (axios/got/http.request): a GET probe authenticates each new socket, which keep-alive then reuses', async () => {
+  const s = await server();
+  const agent = createAgent({ credential });
+  try {
+    const a = await get(s.url, agent);
+    assert.equal(a.status, 200);
+    assert.equal(JSON.parse(a.body).user, USER);
+    assert.deepEqual(s.seen.map((x) => [x.method, x.url, x.authorization?.split(' ')[0]]), [['GET', '/whoami', undefined], ['GET', '/whoami', 'Negotiate'], ['GET', '/whoami', 'Negotiate'], ['GET', '/whoami', undefined]]);
+    assert.equal(new Set(s.seen.map((x) => x.socket)).size, 1);
+    const b = await get(`${s.url}?again`, agent);
+    assert.equal(JSON.parse(b.body).socket, JSON.parse(a.body).socket);
+    assert.equal(s.seen.length, 5);
+    const [c, d] = await Promise.all([get(s.url, agent), get(s.url, agent)]);
+    assert.equal(JSON.parse(c.body).user, USER);
+    assert.equal(JSON.parse(d.body).user, USER);
+    assert.notEqual(JSON.parse(c.body).socket, JSON.parse(d.body).socket);
+  } finally {
+    agent.destroy();
+  }
+  const t = await server({ tls: certA, channelBindings: tlsServerEndPointBindings(certA.der) });
+  const ha = createAgent({ credential, protocol: 'https:', tls: { ca: certA.cert } });
+  try {
+    const r = await get(t.url, ha);
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).user, USER);
+  } finally {
+    ha.destroy();
+  }
+  const bad = createAgent({ credential: { username: USER, password: 'wrong' } });
+  const tampered = await server({ tamperFinal: true });
+  const tamperedAgent = createAgent({ credential });
+  try {
+    await assert.rejects(get(s.url, bad), { name: 'SpnegoError', code: 'UNAUTHORIZED' });
+    await assert.rejects(get(tampered.url, tamperedAgent), { name: 'SpnegoError', code: 'BAD_MIC' });
+    assert.equal(tampered.seen.length, 3, "the caller's request never went out");
+  } finally {
+    bad.destroy();
+    tamperedAgent.destroy();
   }
 });
 
