@@ -4,7 +4,7 @@
 //   - keep-alive: one handshake per connection, then plain requests on the authenticated
 //     connection (connection-bound identity), sequential;
 //   - fresh connections: a full 3-request handshake per connection (sequential, and 16 at once).
-// Clients: ours (initiator() over node:http, in this process) and curl --negotiate over
+// Clients: ours (initiator() over node:http, and the package's createFetch(), in this process) and curl --negotiate over
 // gss-ntlmssp (one curl invocation fetching N URLs, timed). The native comparison is the same curl
 // against Apache mod_auth_gssapi from the lab (/auth/..., GssapiConnectionBound On, ntlmssp): a
 // missing file under /auth (404 after authentication, no CGI) and the CGI /auth/whoami. Without a
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { initiator } from '../src/gss/context.js';
+import { createFetch, authInfo } from '../src/http/client/fetch.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -137,6 +138,31 @@ async function oursClient(url: string): Promise<{ keepAlive: number; fresh: numb
   return { keepAlive, fresh, fresh16 };
 }
 
+/** The package's client, createFetch(): keep-alive on its pooled authenticated connection, and fresh handshakes. */
+async function fetchClient(url: string): Promise<{ keepAlive: number; fresh: number }> {
+  const credential = { username: `${DOMAIN}\\${USER}`, password: PASSWORD };
+  const f = createFetch({ credential, requireMutualAuth: true });
+  const first = await f(url);
+  await first.arrayBuffer();
+  if (first.status !== 200 || !authInfo(first)?.origin?.mutual) throw new Error(`createFetch: ${first.status}, final token not verified`);
+  const one = async (ff: typeof f) => {
+    const r = await ff(url);
+    await r.arrayBuffer();
+    if (r.status !== 200) throw new Error(`createFetch: ${r.status}`);
+    return r;
+  };
+  for (let i = 0; i < 200; i++) await one(f);
+  const keepAlive = await timed(async () => void (await one(f)));
+  f.close();
+  const fresh = await timed(async () => {
+    const g = createFetch({ credential, requireMutualAuth: true });
+    const r = await one(g);
+    if (!authInfo(r)?.origin?.mutual) throw new Error('createFetch: final token not verified');
+    g.close();
+  });
+  return { keepAlive, fresh };
+}
+
 const curlEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
   NTLM_USER_FILE: userFile,
@@ -199,6 +225,9 @@ try {
     ['our client -> our server', 'full handshakes/s, fresh connections, sequential', fmt(o.fresh)],
     ['our client -> our server', 'full handshakes/s, fresh connections, 16 at once', fmt(o.fresh16)],
   ];
+  const fc = await fetchClient(server.url);
+  rows.push(['createFetch -> our server', 'keep-alive requests/s (pooled authenticated connection)', fmt(fc.keepAlive)]);
+  rows.push(['createFetch -> our server', 'full handshakes/s (a new createFetch each, sequential)', fmt(fc.fresh)]);
   if (lab) {
     const apache404 = `http://localhost:${lab.apache.port}/auth/bench-missing`;
     const apacheCgi = lab.apache.url;
