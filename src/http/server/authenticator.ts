@@ -19,13 +19,19 @@
 //   a fresh `WWW-Authenticate: Negotiate` (or the acceptor's reject token, as GSS hands it out).
 //   The server never throws from authenticate(); failures carry the error code and a message
 //   that never holds a secret (SpnegoError's rule).
-// - No Basic fallback. `NTLM` is challenged (and its scheme accepted) only with `ntlmScheme: true`.
+// - No Basic fallback unless `basic` is configured (then `Basic realm="..."` joins the challenge
+//   and each Basic request is checked on its own, never bound to the connection; by default
+//   against the NTLM users' NT hashes). Basic sends the password in every request: only over TLS.
+//   `NTLM` is challenged (and its scheme accepted) only with `ntlmScheme: true`.
 // - Mechanism-agnostic: the context comes from the public acceptor() (or `createContext`), so
 //   Kerberos joins without changes here.
 import { SpnegoError, type ErrorCode } from '../../errors.js';
 import { acceptor, type AcceptorOptions, type SecurityContext } from '../../gss/context.js';
 import { decodeSpnegoToken } from '../../codec/spnego/spnego-token.js';
 import { isDuplicateResponseTokenMic } from '../../spnego/rules.js';
+import { timingSafeEqual } from 'node:crypto';
+import { NTOWFv1 } from '../../crypto/ntlm.js';
+import { MemoryNtHashStore, NtlmUserFileStore, type NtHashStore } from '../../mech/ntlm/store.js';
 
 /** What authenticate() needs of a request: node's IncomingMessage, Express, Fastify's request.raw fit. */
 export interface NegotiateRequest {
@@ -55,7 +61,7 @@ export interface NegotiateIdentity {
   /** `ntlm` (later `kerberos`). */
   readonly mech: string;
   /** The HTTP scheme the client used. */
-  readonly scheme: 'Negotiate' | 'NTLM';
+  readonly scheme: 'Negotiate' | 'NTLM' | 'Basic';
   readonly mic: MicState;
   /** True when this request carried no Authorization header and the connection's identity was reused. */
   readonly reused: boolean;
@@ -92,6 +98,15 @@ export interface NegotiateAuthenticatorOptions {
   readonly channelBindings?: AcceptorOptions['channelBindings'];
   /** Make the per-connection context yourself (overrides credential/ntlm/channelBindings). */
   readonly createContext?: () => SecurityContext;
+  /**
+   * Also offer Basic (off by default): `Basic realm="<realm>"` in the challenge; credentials are
+   * checked by `verify`, by default against `credential.ntlmUsers` (the NT hash of the password).
+   * The password travels in every request: use it over TLS only.
+   */
+  readonly basic?: {
+    readonly realm?: string;
+    readonly verify?: (user: string, domain: string, password: string) => Promise<boolean>;
+  };
   /** Also challenge with, and accept, `NTLM` (off by default). */
   readonly ntlmScheme?: boolean;
   /** Keep the identity on an authenticated connection for later requests (default true). */
@@ -158,6 +173,27 @@ function remoteOf(socket: object): string | undefined {
   return typeof a === 'string' ? (typeof p === 'number' ? `${a}:${p}` : a) : undefined;
 }
 
+/** Basic's default check: the NT hash of the password against the NTLM users (constant time). */
+function ntHashVerifier(users: AcceptorOptions['credential']['ntlmUsers']): (user: string, domain: string, password: string) => Promise<boolean> {
+  const store: NtHashStore =
+    users === undefined
+      ? new NtlmUserFileStore()
+      : typeof users === 'string'
+        ? new NtlmUserFileStore(users)
+        : typeof (users as NtHashStore).lookup === 'function'
+          ? (users as NtHashStore)
+          : new MemoryNtHashStore(users as Readonly<Record<string, string | { ntHash: Uint8Array }>>);
+  return async (user, domain, password) => {
+    const want = await store.lookup(user, domain);
+    if (!want) return false;
+    const got = NTOWFv1(password);
+    const ok = want.length === got.length && timingSafeEqual(want, got);
+    want.fill(0);
+    got.fill(0);
+    return ok;
+  };
+}
+
 export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions = {}): NegotiateAuthenticator {
   const maxHeader = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const maxLegs = opts.maxLegs ?? 8;
@@ -172,7 +208,9 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
         ...(opts.channelBindings ? { channelBindings: opts.channelBindings } : {}),
       }));
   if (!opts.createContext) createContext(); // fail now (e.g. no user file), not on the first request
-  const challenge = opts.ntlmScheme ? 'Negotiate, NTLM' : 'Negotiate';
+  const basicRealm = opts.basic ? (opts.basic.realm ?? 'spnego').replace(/["\\]/g, '') : undefined;
+  const challenge = ['Negotiate', ...(opts.ntlmScheme ? ['NTLM'] : []), ...(basicRealm !== undefined ? [`Basic realm="${basicRealm}"`] : [])].join(', ');
+  const verifyBasic = opts.basic ? (opts.basic.verify ?? ntHashVerifier(opts.credential?.ntlmUsers)) : undefined;
   const conns = new WeakMap<object, ConnState>();
 
   const emit = (e: NegotiateEvent) => {
@@ -270,6 +308,41 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
     return success(identity, out ? { 'WWW-Authenticate': `${scheme} ${b64(out)}` } : {});
   }
 
+  /** One Basic request, checked on its own; the connection's Negotiate state is left alone. */
+  async function basic(socket: object, text: string, verify: (u: string, d: string, p: string) => Promise<boolean>): Promise<NegotiateResult> {
+    const remoteAddress = remoteOf(socket);
+    const fail = (status: 400 | 401, code: ErrorCode, message: string): NegotiateResult => {
+      const error = { code, message };
+      emit({ outcome: 'failed', status, error, ...(remoteAddress ? { remoteAddress } : {}) });
+      return { status, headers: status === 401 ? { 'WWW-Authenticate': challenge } : {}, error };
+    };
+    if (text.length % 4 !== 0 || !BASE64.test(text)) return fail(400, 'DECODE_BAD_VALUE', 'the Basic credentials are not base64');
+    const decoded = Buffer.from(text, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return fail(400, 'DECODE_BAD_VALUE', 'the Basic credentials are not user:password');
+    const login = decoded.slice(0, colon);
+    const bs = login.indexOf('\\');
+    const [domain, user] = bs >= 0 ? [login.slice(0, bs), login.slice(bs + 1)] : ['', login];
+    let ok = false;
+    try {
+      ok = user !== '' && (await verify(user, domain, decoded.slice(colon + 1)));
+    } catch {
+      ok = false;
+    }
+    if (!ok) return fail(401, 'UNAUTHORIZED', 'Basic: wrong user name or password');
+    const identity: NegotiateIdentity = {
+      principal: domain ? `${domain}\\${user}` : user,
+      user,
+      domain,
+      mech: 'basic',
+      scheme: 'Basic',
+      mic: { required: false, sent: false, received: false },
+      reused: false,
+    };
+    emit({ outcome: 'authenticated', status: 200, identity, ...(remoteAddress ? { remoteAddress } : {}) });
+    return success(identity, {});
+  }
+
   async function handle(req: NegotiateRequest, socket: object, existing: ConnState): Promise<NegotiateResult> {
     const raw = req.headers['authorization'];
     if (raw === undefined) {
@@ -279,9 +352,11 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
     if (typeof raw !== 'string') return refuse(existing, socket, 400, 'DEFECTIVE_TOKEN', 'more than one Authorization header');
     if (raw.length > maxHeader) return refuse(existing, socket, 400, 'DECODE_LIMIT', `Authorization header longer than ${maxHeader} bytes`);
     const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)(?:[ \t]+(.*))?$/.exec(raw.trim());
-    const scheme = m?.[1]?.toLowerCase() === 'negotiate' ? 'Negotiate' : m?.[1]?.toLowerCase() === 'ntlm' && opts.ntlmScheme ? 'NTLM' : undefined;
-    if (!m || !scheme) return { status: 401, headers: { 'WWW-Authenticate': challenge } }; // e.g. Basic: not offered
-    const text = (m[2] ?? '').trim();
+    const name = m?.[1]?.toLowerCase();
+    const text = (m?.[2] ?? '').trim();
+    if (name === 'basic' && verifyBasic && text !== '') return basic(socket, text, verifyBasic);
+    const scheme = name === 'negotiate' ? 'Negotiate' : name === 'ntlm' && opts.ntlmScheme ? 'NTLM' : undefined;
+    if (!m || !scheme) return { status: 401, headers: { 'WWW-Authenticate': challenge } }; // e.g. Basic when not offered
     if (text === '') return { status: 401, headers: { 'WWW-Authenticate': challenge } };
     if (text.length % 4 !== 0 || !BASE64.test(text)) return refuse(existing, socket, 400, 'DECODE_BAD_VALUE', 'the token is not base64');
     const token = new Uint8Array(Buffer.from(text, 'base64'));

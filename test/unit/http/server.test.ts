@@ -230,6 +230,33 @@ test('no Basic fallback: Basic credentials get the Negotiate challenge, not a lo
   agent.destroy();
 });
 
+test('Basic only when configured: challenge, right and wrong passwords, each request on its own, no secret logged', async () => {
+  const ev: string[] = [];
+  const a = createNegotiateAuthenticator({ credential: { ntlmUsers: USERS }, basic: { realm: 'intranet' }, onEvent: (e) => ev.push(JSON.stringify(e)) });
+  const sock = new net.Socket();
+  const basic = (login: string) => ({ authorization: `Basic ${Buffer.from(login).toString('base64')}` });
+  assert.equal((await a.authenticate({ headers: {}, socket: sock })).headers['WWW-Authenticate'], 'Negotiate, Basic realm="intranet"');
+  const ok = await a.authenticate({ headers: basic(`EXAMPLE\\alice:${PASSWORD}`), socket: sock });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.principal, 'EXAMPLE\\alice');
+  assert.equal(ok.identity?.scheme, 'Basic');
+  assert.equal(ok.mech, 'basic');
+  // A bare user name matches the user in any domain; the next request without credentials is not bound.
+  assert.equal((await a.authenticate({ headers: basic('bob:Bob-Pass-9'), socket: sock })).principal, 'bob');
+  assert.equal((await a.authenticate({ headers: {}, socket: sock })).status, 401);
+  for (const bad of [`EXAMPLE\\alice:${PASSWORD}x`, 'EXAMPLE\\mallory:x', 'nocolon', ':pw']) {
+    const r = await a.authenticate({ headers: basic(bad), socket: sock });
+    assert.ok(r.status === 401 || r.status === 400, bad);
+    if (r.status === 401) assert.equal(r.headers['WWW-Authenticate'], 'Negotiate, Basic realm="intranet"');
+  }
+  assert.equal((await a.authenticate({ headers: { authorization: 'Basic !!!' }, socket: sock })).status, 400);
+  // A custom verifier.
+  const v = createNegotiateAuthenticator({ basic: { verify: async (u, d, p) => u === 'svc' && d === '' && p === 's3cret' }, createContext: () => acceptor({ credential: { ntlmUsers: USERS } }) });
+  assert.equal((await v.authenticate({ headers: basic('svc:s3cret'), socket: sock })).status, 200);
+  assert.equal((await v.authenticate({ headers: basic('svc:nope'), socket: sock })).status, 401);
+  assert.ok(!ev.join('\n').includes(PASSWORD) && !ev.join('\n').includes('Bob-Pass-9'));
+});
+
 /** Sends raw bytes on a fresh socket and reads until the server replies (or closes). */
 function rawRequest(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
