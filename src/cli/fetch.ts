@@ -20,6 +20,7 @@ Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM c
                          fails with NO_CRED for now)
       --proxy URL        an http:// proxy (HTTPS targets go through CONNECT)
       --mutual           fail when the server ends the exchange without its final token
+  -L, --location         follow redirects within the same origin (never to another host)
   -X, --request METHOD   the request method (default GET, or POST with -d)
   -H, --header 'N: V'    an extra request header (repeatable)
   -d, --data DATA        the request body; @FILE reads it from FILE
@@ -62,6 +63,7 @@ export async function runFetch(args: string[]): Promise<number> {
       'no-ntlm-fallback': { type: 'boolean', default: false },
       proxy: { type: 'string' },
       mutual: { type: 'boolean', default: false },
+      location: { type: 'boolean', short: 'L', default: false },
       request: { type: 'string', short: 'X' },
       header: { type: 'string', short: 'H', multiple: true },
       data: { type: 'string', short: 'd' },
@@ -113,7 +115,7 @@ export async function runFetch(args: string[]): Promise<number> {
   try {
     let res: Response;
     try {
-      res = await f(url, { method, headers, ...(body ? { body } : {}) });
+      res = await f(url, { method, headers, redirect: values.location ? 'follow' : 'manual', ...(body ? { body } : {}) });
     } catch (e) {
       if (e instanceof TypeError) {
         const cause = (e as { cause?: unknown }).cause;

@@ -7,7 +7,10 @@
 // credential) of at most maxIdleConnections; the next request to that origin reuses it, and an
 // NTLM-authenticated socket stays authenticated. A reused socket that turns out to be closed is
 // replaced by a fresh one, once, before any response was read.
-// Not followed: redirects (3xx come back as they are, like `redirect: 'manual'`).
+// Redirects: `redirect: 'follow'` (the default) follows same-origin 301/302/303/307/308 (at most
+// 20; 303, and 301/302 after POST, become a GET without body, as fetch does); a redirect to
+// another origin comes back as it is, so credentials are never offered to a host the caller did
+// not name (an NTLM response is relayable). 'manual' returns every 3xx; 'error' throws TypeError.
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
@@ -297,8 +300,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     }
   }
 
-  const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const req = await prepare(input, init);
+  async function once(req: Prepared): Promise<Response> {
     const key = `${req.url.protocol}//${req.url.host}`;
     for (let attempt = 0; ; attempt++) {
       const pooled = attempt === 0 ? take(key) : undefined;
@@ -315,6 +317,36 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
         if (e instanceof SpnegoError || e instanceof TypeError) throw e;
         throw new TypeError('fetch failed', { cause: e });
       }
+    }
+  }
+
+  const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    let req = await prepare(input, init);
+    const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
+    for (let hops = 0; ; hops++) {
+      const res = await once(req);
+      const location = res.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(res.status) || location === null || mode === 'manual') return res;
+      if (mode === 'error') {
+        await res.body?.cancel();
+        throw new TypeError(`fetch failed: redirect to ${location} with redirect: 'error'`);
+      }
+      let next: URL;
+      try {
+        next = new URL(location, req.url);
+      } catch {
+        return res;
+      }
+      if (next.origin !== req.url.origin) return res; // never offer credentials to another host
+      if (hops >= 20) {
+        await res.body?.cancel();
+        throw new TypeError('fetch failed: more than 20 redirects');
+      }
+      await res.arrayBuffer(); // frees the connection for the next hop
+      const toGet = res.status === 303 ? req.method !== 'HEAD' : (res.status === 301 || res.status === 302) && req.method === 'POST';
+      const headers = { ...req.headers };
+      if (toGet) for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) delete headers[h];
+      req = { ...req, url: next, method: toGet ? 'GET' : req.method, body: toGet ? undefined : req.body, headers: { ...headers, host: next.host } };
     }
   };
   return Object.assign(fetchFn, {

@@ -40,6 +40,8 @@ interface ServerOptions {
   refuseAfterComplete?: boolean;
   channelBindings?: GssChannelBindings;
   tls?: { key: string; cert: string };
+  /** Path -> [status, Location], answered once the socket is authenticated. */
+  redirects?: Record<string, [number, string]>;
 }
 
 interface TestServer {
@@ -70,6 +72,11 @@ async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
     const st = state.get(sock) ?? {};
     state.set(sock, st);
     const ok = (final?: string) => {
+      const r = opts.redirects?.[req.url!];
+      if (r) {
+        res.writeHead(r[0], { location: r[1], 'content-type': 'text/plain', ...(final ? { 'www-authenticate': final } : {}) });
+        return res.end('moved');
+      }
       res.writeHead(200, { 'content-type': 'application/json', ...(final ? { 'www-authenticate': final } : {}) });
       res.end(JSON.stringify({ user: st.user, socket: id, body }));
     };
@@ -315,6 +322,34 @@ test('HEAD: the anonymous 401 (no Content-Length) ends its socket, the legs go a
     assert.equal(again.status, 200);
     assert.equal(authInfo(again)!.reusedConnection, true);
     assert.deepEqual(s.seen.slice(3).map((x) => [x.method, x.socket]), [['HEAD', s.seen[2]!.socket]]);
+  } finally {
+    f.close();
+  }
+});
+
+test('redirects: same-origin ones are followed on the authenticated socket (303 -> GET, 307 keeps the body); another origin, manual and error are not', async () => {
+  const s = await server({ redirects: { '/see-other': [303, '/whoami'], '/temp': [307, '/whoami?t'], '/away': [302, 'http://203.0.113.9/whoami'] } });
+  const base = s.url.replace('/whoami', '');
+  const f = createFetch({ credential });
+  try {
+    const a = await f(`${base}/see-other`, { method: 'POST', body: 'form' });
+    assert.equal(a.status, 200);
+    assert.equal(a.url, s.url);
+    const ja = (await a.json()) as { user: string; body: string };
+    assert.equal(ja.user, USER);
+    assert.equal(ja.body, '');
+    assert.deepEqual(s.seen.map((x) => [x.method, x.url]), [['POST', '/see-other'], ['POST', '/see-other'], ['POST', '/see-other'], ['GET', '/whoami']]);
+    assert.equal(new Set(s.seen.map((x) => x.socket)).size, 1, 'the redirect reuses the authenticated socket');
+    const b = await f(`${base}/temp`, { method: 'PUT', body: 'kept' });
+    assert.equal(((await b.json()) as { body: string }).body, 'kept');
+    assert.deepEqual(s.seen.slice(4).map((x) => [x.method, x.url, x.body]), [['PUT', '/temp', 'kept'], ['PUT', '/whoami?t', 'kept']]);
+    const c = await f(`${base}/away`);
+    assert.equal(c.status, 302, 'no credentials offered to another origin');
+    assert.equal(c.headers.get('location'), 'http://203.0.113.9/whoami');
+    const d = await f(`${base}/see-other`, { redirect: 'manual' });
+    assert.equal(d.status, 303);
+    await d.arrayBuffer();
+    await assert.rejects(f(`${base}/see-other`, { redirect: 'error' }), TypeError);
   } finally {
     f.close();
   }
@@ -709,6 +744,13 @@ test('spnego fetch: failures are one line with the code, non-zero, no stack trac
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
     noStack(r.err);
   }
+  const moved = await server({ redirects: { '/old': [302, '/whoami'] } });
+  const m = await cli(['fetch', '-u', USER, '--password', PASSWORD, moved.url.replace('/whoami', '/old')]);
+  assert.equal(m.code, 1, 'a 3xx is not a success without -L');
+  assert.match(m.err, /^spnego: FAILURE: HTTP 302/);
+  const l = await cli(['fetch', '-L', '-u', USER, '--password', PASSWORD, moved.url.replace('/whoami', '/old')]);
+  assert.equal(l.code, 0, l.err);
+  assert.equal(JSON.parse(l.out).user, USER);
   const basic = await server({ offer: ['Basic realm="x"'] });
   const r = await cli(['fetch', '-u', USER, '--password', PASSWORD, basic.url]);
   assert.equal(r.code, 1);
