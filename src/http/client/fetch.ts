@@ -144,7 +144,10 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     const list = pool.get(key);
     while (list && list.length > 0) {
       const c = list.pop()!;
-      if (c.usable) return c;
+      if (c.usable) {
+        c.socket.ref();
+        return c;
+      }
       c.close();
     }
     return undefined;
@@ -153,6 +156,8 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     if (!c.usable) return c.close();
     const list = pool.get(key) ?? [];
     pool.set(key, list);
+    // An idle pooled socket does not keep the process alive (as the http.Agent does).
+    c.socket.unref();
     list.push(c);
     while (list.length > maxIdle) list.shift()!.close();
   };

@@ -371,6 +371,26 @@ test('an aborted request rejects with the abort reason', async () => {
   }
 });
 
+test('an idle pooled socket does not keep the process alive (no close() needed to exit)', async () => {
+  const s = await server(); // keep-alive timeout 10 s
+  const script = join(dir, 'idle.mjs');
+  writeFileSync(
+    script,
+    `import { createFetch } from ${JSON.stringify(repoPath('dist/src/http/client/index.js'))};
+const f = createFetch({ credential: { username: ${JSON.stringify(USER)}, password: ${JSON.stringify(PASSWORD)} } });
+const r = await f(${JSON.stringify(s.url)});
+console.log(r.status, (await r.json()).user);
+`,
+  );
+  const started = Date.now();
+  const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(process.execPath, [script], { timeout: 6000 }, (e, out) => resolve({ code: e ? ((e as { code?: number }).code ?? null) : 0, out: String(out) }));
+  });
+  assert.equal(r.code, 0, 'exited by itself');
+  assert.equal(r.out.trim(), `200 ${USER}`);
+  assert.ok(Date.now() - started < 6000);
+});
+
 test('replayable bodies are sent again on every leg', async () => {
   const s = await server();
   const f = createFetch({ credential });
