@@ -738,6 +738,24 @@ test('spnego fetch: exit 0 with the page; -v decodes every token; -i, -o, -d, -H
   assert.match(v.err, /AUTHENTICATE_MESSAGE/);
   assert.match(v.err, /< \[200\] WWW-Authenticate: Negotiate \(\d+ bytes\)\n\s+NegTokenResp\n\s+negState: accept-completed/);
   assert.match(v.err, /final token verified/);
+  // Through a CONNECT proxy demanding Negotiate to an HTTPS origin demanding it too (--proxy, --cacert).
+  const tlsOrigin = await server({ tls: certA, channelBindings: tlsServerEndPointBindings(certA.der) });
+  const proxy = await startConnectProxy();
+  try {
+    const caFile = join(dir, 'a-ca.pem');
+    writeFileSync(caFile, certA.cert);
+    const p = await cli(['fetch', '-v', '-u', USER, '--password', PASSWORD, '--proxy', `http://127.0.0.1:${proxy.port}`, '--cacert', caFile, tlsOrigin.url]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(JSON.parse(p.out).user, USER);
+    assert.match(p.err, /> Proxy-Authorization: Negotiate \(\d+ bytes\)/);
+    assert.match(p.err, /< Proxy-Authenticate: Negotiate \(\d+ bytes\)\n\s+NegTokenResp/);
+    assert.match(p.err, /; proxy Negotiate \(ntlm\), 2 leg\(s\)/);
+    const untrusted = await cli(['fetch', '-u', USER, '--password', PASSWORD, '--proxy', `http://127.0.0.1:${proxy.port}`, tlsOrigin.url]);
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.err, /^spnego: UNAVAILABLE: fetch failed: self.signed certificate/);
+  } finally {
+    await proxy.close();
+  }
   const pwFile = join(dir, 'pw');
   writeFileSync(pwFile, `${PASSWORD}\n`);
   const outFile = join(dir, 'out.json');
