@@ -192,12 +192,12 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
       }
     }
     const status = res.statusCode ?? 0;
-    const nullBody = req.method === 'HEAD' || status === 204 || status === 304;
+    const nullBody = req.method === 'HEAD' || status === 204 || status === 205 || status === 304;
     const closing = /\bclose\b/i.test(rawValues(res, 'connection').join(',')) || (res.httpVersion === '1.0' && !/keep-alive/i.test(rawValues(res, 'connection').join(',')));
     res.once('end', () => {
       conn.uses++;
-      // Pooled at once: the agent frees the socket on the next tick, and a request made before
-      // that waits in the agent's queue for this same socket.
+      // Pooled at once: node:http detached the keep-alive socket from this response just
+      // before 'end' reached us (or destroyed it, which `usable` then tells).
       if (closing) conn.close();
       else release(key, conn);
     });
