@@ -5,6 +5,7 @@
 //   - our initiator -> python-gssapi acceptor (scripts/lab/krb5_gss_peer.py, HTTP/localhost
 //     keytab), context key forced to aes256-cts-hmac-sha1-96 and aes256-cts-hmac-sha384-192;
 //   - MIT gss-client -> our acceptor behind a gss-sample TCP server in this process;
+//   (both gss-sample directions with the service ticket's session key forced to each enctype);
 //   - python-gssapi initiator -> our acceptor, both enctypes;
 //   - an AP-REQ made by MIT's initiator, sent twice to our acceptor: the second is a replay.
 // Alice's TGT comes from OUR AS exchange (Krb5Client.tgtWithPassword) written with OUR
@@ -63,6 +64,8 @@ const ENCTYPES = [
   ['aes256-cts-hmac-sha1-96', 18],
   ['aes256-cts-hmac-sha384-192', 20],
 ] as const;
+/** RFC 4121 MIC token length: 16 header bytes and the enctype's checksum (RFC 3962: 12, RFC 8009 sha384: 24). */
+const micLength = (etype: number) => 16 + (etype === 20 ? 24 : etype === 19 ? 16 : 12);
 const AES = ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192', 'aes128-cts-hmac-sha256-128'];
 
 /**
@@ -124,31 +127,34 @@ function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // our initiator -> MIT gss-server
 
-for (const mech of ['kerberos', 'negotiate'] as const) {
-  for (const encrypt of [true, false]) {
-    test(`our ${mech} initiator -> MIT gss-server (host@localhost): mutual auth, wrap ${encrypt ? 'with' : 'without'} confidentiality, server MIC verified`, async () => {
-      const { ccache, client } = await kinit();
-      const ctx = initiator({ mech, target: lab.gssServer.service, credential: { ccache }, krb5Client: client });
-      const msg = `hello gss-server ${mech} ${encrypt} ${nonce()}`;
-      const r = await sampleClient(lab.gssServer.host, lab.gssServer.port, ctx, enc(msg), { encrypt });
-      const trace = formatTrace(r.trace);
-      assert.ok(ctx.complete, trace);
-      assert.equal(ctx.mech, 'kerberos', trace);
-      // Mutual: the server's one context token is an AP-REP our context accepted (step() verifies it).
-      const fromServer = r.trace.filter((t) => t.dir === '<' && t.flags === TOKEN.CONTEXT);
-      assert.equal(fromServer.length, 1, trace);
-      assert.equal(krb5Kind(fromServer[0]!.body), 'AP-REP', trace);
-      assert.ok(r.mic && r.mic.length > 0, trace);
-      // gss-server logs what it unwrapped.
-      const logged = () => {
-        try {
-          return readFileSync(lab.gssServer.log, 'utf8').includes(`Received message: "${msg}"`);
-        } catch {
-          return false;
-        }
-      };
-      assert.ok(await waitFor(logged, 3000), `gss-server did not log our message\n${trace}`);
-    });
+for (const [etName, etNum] of ENCTYPES) {
+  for (const mech of ['kerberos', 'negotiate'] as const) {
+    for (const encrypt of [true, false]) {
+      test(`our ${mech} initiator -> MIT gss-server (host@localhost), ${etName}: mutual auth, wrap ${encrypt ? 'with' : 'without'} confidentiality, server MIC verified`, async () => {
+        const { ccache, client } = await kinit(etName);
+        const ctx = initiator({ mech, target: lab.gssServer.service, credential: { ccache }, krb5Client: client });
+        const msg = `hello gss-server ${mech} ${etName} ${encrypt} ${nonce()}`;
+        const r = await sampleClient(lab.gssServer.host, lab.gssServer.port, ctx, enc(msg), { encrypt });
+        const trace = formatTrace(r.trace);
+        assert.ok(ctx.complete, trace);
+        assert.equal(ctx.mech, 'kerberos', trace);
+        // Mutual: the server's one context token is an AP-REP our context accepted (step() verifies it).
+        const fromServer = r.trace.filter((t) => t.dir === '<' && t.flags === TOKEN.CONTEXT);
+        assert.equal(fromServer.length, 1, trace);
+        assert.equal(krb5Kind(fromServer[0]!.body), 'AP-REP', trace);
+        // MIT's MIC is 16 header bytes and the enctype's checksum: its context key has the forced type.
+        assert.equal(r.mic?.length, micLength(etNum), trace);
+        // gss-server logs what it unwrapped.
+        const logged = () => {
+          try {
+            return readFileSync(lab.gssServer.log, 'utf8').includes(`Received message: "${msg}"`);
+          } catch {
+            return false;
+          }
+        };
+        assert.ok(await waitFor(logged, 3000), `gss-server did not log our message\n${trace}`);
+      });
+    }
   }
 }
 
@@ -369,33 +375,38 @@ async function withSampleServer<T>(makeCtx: () => SecurityContext, fn: (port: nu
   }
 }
 
-for (const [mech, spnego] of [['kerberos', false], ['negotiate', true]] as const) {
-  for (const noEnc of [false, true]) {
-    test(`MIT gss-client${spnego ? ' -spnego' : ''}${noEnc ? ' -nx' : ''} -> our ${mech} acceptor (host keytab): "Signature verified.", alice@SPNEGO.TEST`, async () => {
-      const { ccache } = await kinit();
-      await withSampleServer(
-        () => acceptor({ mech, credential: { keytab: lab.mit.hostKeytab } }),
-        async (port, sessions) => {
-          const msg = `hello from gss-client ${mech} ${nonce()}`;
-          const args = ['-port', String(port), ...(spnego ? ['-spnego'] : []), ...(noEnc ? ['-nx'] : []), '127.0.0.1', 'host@localhost', msg];
-          const r = await run('gss-client', args, mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }));
-          assert.equal(sessions.length, 1);
-          const s = sessions[0]!;
-          await s.done;
-          const where = `gss-client ${args.join(' ')}\nstdout:\n${r.out}\nstderr:\n${r.err}\nserver error: ${String(s.error)}\ntrace:\n${formatTrace(s.trace)}`;
-          assert.equal(r.code, 0, where);
-          assert.match(r.out, /Signature verified\./, where);
-          assert.match(r.out, /context flag: GSS_C_MUTUAL_FLAG/, where);
-          assert.equal(s.error, undefined, where);
-          assert.equal(s.ctx.peerName?.principal, alice.principal, where);
-          assert.equal(s.ctx.mech, 'kerberos', where);
-          assert.equal(s.messages.length, 1, where);
-          assert.equal(dec(s.messages[0]!.message), msg, where);
-          const f = s.messages[0]!.flags;
-          assert.equal(f, TOKEN.DATA | TOKEN.WRAPPED | TOKEN.SEND_MIC | (noEnc ? 0 : TOKEN.ENCRYPTED), where);
-        },
-      );
-    });
+for (const [etName, etNum] of ENCTYPES) {
+  for (const [mech, spnego] of [['kerberos', false], ['negotiate', true]] as const) {
+    for (const noEnc of [false, true]) {
+      test(`MIT gss-client${spnego ? ' -spnego' : ''}${noEnc ? ' -nx' : ''}, ${etName} -> our ${mech} acceptor (host keytab): "Signature verified.", alice@SPNEGO.TEST`, async () => {
+        const { ccache, conf } = await kinit(etName);
+        await withSampleServer(
+          () => acceptor({ mech, credential: { keytab: lab.mit.hostKeytab } }),
+          async (port, sessions) => {
+            const msg = `hello from gss-client ${mech} ${etName} ${nonce()}`;
+            const args = ['-port', String(port), ...(spnego ? ['-spnego'] : []), ...(noEnc ? ['-nx'] : []), '127.0.0.1', 'host@localhost', msg];
+            const r = await run('gss-client', args, mitEnv(conf, { KRB5CCNAME: ccache }));
+            assert.equal(sessions.length, 1);
+            const s = sessions[0]!;
+            await s.done;
+            const where = `gss-client ${args.join(' ')}\nstdout:\n${r.out}\nstderr:\n${r.err}\nserver error: ${String(s.error)}\ntrace:\n${formatTrace(s.trace)}`;
+            assert.equal(r.code, 0, where);
+            assert.match(r.out, /Signature verified\./, where);
+            assert.match(r.out, /context flag: GSS_C_MUTUAL_FLAG/, where);
+            assert.equal(s.error, undefined, where);
+            assert.equal(s.ctx.peerName?.principal, alice.principal, where);
+            assert.equal(s.ctx.mech, 'kerberos', where);
+            assert.equal(s.messages.length, 1, where);
+            assert.equal(dec(s.messages[0]!.message), msg, where);
+            const f = s.messages[0]!.flags;
+            assert.equal(f, TOKEN.DATA | TOKEN.WRAPPED | TOKEN.SEND_MIC | (noEnc ? 0 : TOKEN.ENCRYPTED), where);
+            // Our MIC has the forced enctype's checksum length (acceptor subkey of the initiator subkey's type).
+            const ourMic = s.trace.find((t) => t.dir === '>' && t.flags === TOKEN.MIC);
+            assert.equal(ourMic?.body.length, micLength(etNum), where);
+          },
+        );
+      });
+    }
   }
 }
 
