@@ -242,6 +242,23 @@ test('maxLegs ends the exchange with UNAUTHORIZED', async () => {
   assert.throws(() => createFetch({ credential, maxLegs: 0 }), { code: 'BAD_ARGUMENT' });
 });
 
+test('mech ntlm prefers the NTLM scheme, and uses Negotiate when that is all the server offers; a Request object works as input', async () => {
+  const both = await server({ offer: ['Negotiate', 'NTLM'] });
+  const only = await server({ offer: ['Negotiate'] });
+  const f = createFetch({ credential, mech: 'ntlm' });
+  try {
+    const a = await f(both.url);
+    assert.equal(authInfo(a)!.origin!.scheme, 'NTLM');
+    assert.equal(((await a.json()) as { user: string }).user, USER);
+    const b = await f(new Request(only.url, { method: 'POST', body: 'from a Request', headers: { 'x-a': '1' } }));
+    assert.equal(authInfo(b)!.origin!.scheme, 'Negotiate');
+    assert.equal(((await b.json()) as { body: string }).body, 'from a Request');
+    assert.ok(only.seen.every((x) => x.method === 'POST' && x.body === 'from a Request'));
+  } finally {
+    f.close();
+  }
+});
+
 test('no scheme we speak: the 401 comes back as a response; noNtlmFallback refuses NTLM (NO_CRED)', async () => {
   const s = await server({ offer: ['Basic realm="x"'] });
   const f = createFetch({ credential });
@@ -485,7 +502,7 @@ async function proxyStep(st: { ctx?: SecurityContext; done?: boolean }, auth: st
 }
 
 /** A CONNECT proxy that answers 407 Negotiate until the handshake completes on the socket, then tunnels. */
-async function startConnectProxy(): Promise<{ port: number; log: ProxyLog; close(): Promise<void> }> {
+async function startConnectProxy(opts: { chunked?: boolean } = {}): Promise<{ port: number; log: ProxyLog; close(): Promise<void> }> {
   const log: ProxyLog = { legs: [] };
   let ids = 0;
   const sockets = new Set<net.Socket>();
@@ -511,7 +528,8 @@ async function startConnectProxy(): Promise<{ port: number; log: ProxyLog; close
         if (!r.done) {
           // A body on the 407, as squid sends: the client must skip it to keep the socket in step.
           const body = 'proxy authentication required';
-          return void sock.write(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${r.header}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+          const framing = opts.chunked ? `Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nproxy\r\n${(body.length - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\nX-Trailer: t\r\n\r\n` : `Content-Length: ${body.length}\r\n\r\n${body}`;
+          return void sock.write(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${r.header}\r\nContent-Type: text/plain\r\n${framing}`);
         }
         sock.off('data', onData);
         const up = net.connect(Number(target[2]), target[1]!, () => {
@@ -567,6 +585,17 @@ test('CONNECT proxy demanding Negotiate in front of an HTTPS origin demanding Ne
   } finally {
     f.close();
     await proxy.close();
+  }
+  // A proxy whose 407 bodies are chunked (with an extension and a trailer) works the same.
+  const chunky = await startConnectProxy({ chunked: true });
+  const h = createFetch({ credential, proxy: `http://127.0.0.1:${chunky.port}`, tls: { ca: certA.cert } });
+  try {
+    const res = await h(origin.url);
+    assert.equal(((await res.json()) as { user: string }).user, USER);
+    assert.equal(authInfo(res)!.proxy!.legs, 2);
+  } finally {
+    h.close();
+    await chunky.close();
   }
   // The proxy refuses a wrong password: UNAUTHORIZED, no loop.
   const proxy2 = await startConnectProxy();
