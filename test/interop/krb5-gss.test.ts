@@ -410,6 +410,27 @@ for (const [etName, etNum] of ENCTYPES) {
   }
 }
 
+test('MIT gss-client -> our acceptor holding only the HTTP/localhost keytab: the host/localhost ticket is refused (NO_CRED), gss-client fails', async () => {
+  const { ccache } = await kinit();
+  await withSampleServer(
+    () => acceptor({ mech: 'kerberos', credential: { keytab: lab.mit.httpKeytab } }),
+    async (port, sessions) => {
+      const args = ['-port', String(port), '127.0.0.1', 'host@localhost', `not for us ${nonce()}`];
+      const r = await run('gss-client', args, mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }));
+      assert.equal(sessions.length, 1);
+      const s = sessions[0]!;
+      await s.done;
+      const where = `stdout:\n${r.out}\nstderr:\n${r.err}\nserver error: ${String(s.error)}\ntrace:\n${formatTrace(s.trace)}`;
+      assert.ok(s.error instanceof SpnegoError && s.error.code === 'NO_CRED', where);
+      assert.equal(s.ctx.complete, false, where);
+      assert.equal(s.ctx.peerName, undefined, where);
+      assert.notEqual(r.code, 0, where);
+      assert.doesNotMatch(r.out, /Signature verified/, where);
+      assert.deepEqual(s.messages, [], where);
+    },
+  );
+});
+
 // ---------------------------------------------------------------------------------------------
 // Replay
 
