@@ -18,6 +18,7 @@ import { acceptor, tlsServerEndPointBindings, type SecurityContext, type GssChan
 import { SpnegoError } from '../../../src/errors.js';
 import { createFetch, createAgent, authInfo } from '../../../src/http/client/index.js';
 import { repoPath } from '../../helpers/paths.js';
+import { NTOWFv1 } from '../../../src/crypto/ntlm.js';
 
 const USER = 'EXAMPLE\\alice';
 const PASSWORD = 'Alice-Pw1';
@@ -193,6 +194,17 @@ test('Negotiate (NTLM inside SPNEGO): the final token on the 200 is verified (mu
     assert.equal(info.origin!.complete, true);
     assert.equal(new Set(s.seen.map((x) => x.socket)).size, 1);
     assert.equal(res.url, s.url);
+  } finally {
+    f.close();
+  }
+});
+
+test('an NT hash instead of a password', async () => {
+  const s = await server();
+  const f = createFetch({ credential: { username: USER, ntHash: NTOWFv1(PASSWORD) } });
+  try {
+    const res = await f(s.url);
+    assert.equal(((await res.json()) as { user: string }).user, USER);
   } finally {
     f.close();
   }
