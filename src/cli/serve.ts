@@ -1,6 +1,7 @@
 // `spnego serve`: a Negotiate-protected echo server (issue 5 item 9). Every request must
 // authenticate (NTLM inside Negotiate today, Kerberos once it lands); the 200 answers who
 // authenticated and how, as JSON. One line per authentication on stderr.
+import { readKeytab, serviceKeysFromKeytab } from '../mech/krb5/ccache-store.js';
 import http from 'node:http';
 import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ Stops cleanly on SIGINT/SIGTERM.
                      default: the NTLM_USER_FILE environment variable
   --ntlm-domain NAME the NetBIOS domain the NTLM CHALLENGE announces (default WORKGROUP)
   --ntlm-scheme      also offer and accept 'WWW-Authenticate: NTLM' (off by default)
-  --keytab FILE      Kerberos keys: not available yet (Kerberos lands later)
+  --keytab FILE      Kerberos service keys (MIT keytab; default KRB5_KTNAME when set)
 `;
 
 /** The 200's body: who authenticated and how. */
@@ -116,24 +117,29 @@ export async function runServe(args: string[]): Promise<number> {
     process.stderr.write(HELP);
     return 2;
   }
-  if (values.keytab !== undefined) throw new SpnegoError('UNAVAILABLE', 'Kerberos is not available yet in this version: --keytab lands with Kerberos; use --ntlm-users for now');
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new SpnegoError('BAD_ARGUMENT', `--port must be 0..65535, got ${JSON.stringify(values.port)}`);
+  const keytabName = values.keytab ?? process.env['KRB5_KTNAME'];
+  // Keys are read once here, not on every handshake.
+  const keys = keytabName ? serviceKeysFromKeytab(readKeytab(keytabName)) : undefined;
   const file = values['ntlm-users'] ?? process.env['NTLM_USER_FILE'];
-  if (!file) throw new SpnegoError('NO_CRED', 'no NTLM users: pass --ntlm-users FILE or set NTLM_USER_FILE');
-  try {
-    accessSync(file, constants.R_OK);
-  } catch {
-    throw new SpnegoError('NO_CRED', `cannot read the NTLM user file ${file}`);
+  if (!file && !keys) throw new SpnegoError('NO_CRED', 'no credentials: pass --keytab FILE (Kerberos) and/or --ntlm-users FILE (NTLM), or set KRB5_KTNAME / NTLM_USER_FILE');
+  if (file) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      throw new SpnegoError('NO_CRED', `cannot read the NTLM user file ${file}`);
+    }
   }
   const running = await startServe({
     host: values.host,
     port,
-    credential: { ntlmUsers: file },
+    credential: { ...(file ? { ntlmUsers: file } : {}), ...(keys ? { keytab: keys } : {}) },
     ...(values['ntlm-domain'] ? { ntlm: { netbiosDomain: values['ntlm-domain'] } } : {}),
     ntlmScheme: values['ntlm-scheme'],
   });
-  process.stderr.write(`spnego serve: listening on ${running.url} (Negotiate${values['ntlm-scheme'] ? ', NTLM' : ''}; NTLM users from ${file})\n`);
+  const from = [keys ? `Kerberos keys from ${keytabName}` : '', file ? `NTLM users from ${file}` : ''].filter(Boolean).join('; ');
+  process.stderr.write(`spnego serve: listening on ${running.url} (Negotiate${values['ntlm-scheme'] ? ', NTLM' : ''}; ${from})\n`);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       process.stderr.write(`spnego serve: ${sig}, stopping\n`);

@@ -245,7 +245,7 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
         ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
       }
     : undefined;
-  const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || process.env['NTLM_USER_FILE'] !== undefined || !krb5Opts);
+  const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || !!process.env['NTLM_USER_FILE'] || !krb5Opts);
   const host = hostname().split('.')[0]!.toUpperCase().slice(0, 15);
   const ntlmOpts = (): NtlmAcceptorOptions => ({
     store: store(opts.credential.ntlmUsers),

@@ -294,9 +294,11 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
     reset(s);
     if (!peer) return refuse(s, socket, 401, 'FAILURE', 'the context completed without a peer name');
     const identity: NegotiateIdentity = {
-      principal: peer.domain ? `${peer.domain}\\${peer.user}` : peer.user,
+      // Kerberos names are user@REALM; NTLM ones DOMAIN\\user (the context says which).
+      principal: peer.principal ?? (peer.domain ? `${peer.domain}\\${peer.user}` : peer.user),
       user: peer.user,
       domain: peer.domain,
+      ...(peer.realm ? { realm: peer.realm } : {}),
       mech: ctx.mech ?? 'unknown',
       scheme,
       mic,
