@@ -6,6 +6,9 @@ import { runInspect } from './inspect.js';
 import { runServe } from './serve.js';
 import { runDemo } from './demo.js';
 import { runFetch } from './fetch.js';
+import { runKinit } from './kinit.js';
+import { runKlist } from './klist.js';
+import { runKdestroy } from './kdestroy.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: spnego <command> [options]
@@ -33,6 +36,12 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': return runDemo(rest);
     case 'fetch':
       return runFetch(rest);
+    case 'kinit':
+      return runKinit(rest);
+    case 'klist':
+      return runKlist(rest);
+    case 'kdestroy':
+      return runKdestroy(rest);
     case 'version':
     case '--version':
       process.stdout.write(`spnego ${version()}\n`);
