@@ -18,7 +18,9 @@ import { decodePac, ticketPac } from '../../src/mech/krb5/pac.js';
 import { readJson } from '../helpers/paths.js';
 import { onlyTypedErrors, DECODE_CODES } from '../helpers/errors.js';
 
-const V = readJson<{ vectors: { pac: string; encTicketPart: string; serviceKey: { enctype: number; value: string } }[] }>('test/vectors/ms-pac.json').vectors[0]!;
+const VS = readJson<{ vectors: { pac: string; encTicketPart: string; serviceKey: { enctype: number; value: string } }[] }>('test/vectors/ms-pac.json').vectors;
+const V = VS[0]!;
+const WIN2003 = fromHex(VS[1]!.pac);
 const PAC = fromHex(V.pac);
 const TICKET = encTicketPartCodec.decode(fromHex(V.encTicketPart));
 const KEY: Key = { enctype: V.serviceKey.enctype, value: fromHex(V.serviceKey.value) };
@@ -59,6 +61,7 @@ function mutations(seed: Uint8Array): fc.Arbitrary<Uint8Array> {
 
 const CODECS: [string, Codec<unknown>, Uint8Array][] = [
   ['PACTYPE', pacTypeCodec as Codec<unknown>, PAC],
+  ['PACTYPE (Windows 2003)', pacTypeCodec as Codec<unknown>, WIN2003],
   ['PAC_CLIENT_INFO', pacClientInfoCodec as Codec<unknown>, part(PacBufferType.CLIENT_INFO)],
   ['PAC_SIGNATURE_DATA', pacSignatureDataCodec as Codec<unknown>, part(PacBufferType.SERVER_CHECKSUM)],
   ['UPN_DNS_INFO', upnDnsInfoCodec as Codec<unknown>, part(PacBufferType.UPN_DNS_INFO)],
@@ -72,8 +75,9 @@ for (const [name, codec, seed] of CODECS) {
 }
 
 test('KERB_VALIDATION_INFO: random and mutated NDR gives only DECODE_* errors', () => {
-  const seed = part(PacBufferType.LOGON_INFO);
-  fc.assert(fc.property(mutations(seed), (b) => void onlyTypedErrors(() => decodeKerbValidationInfo(b), DECODE_CODES)), { numRuns: RUNS * 2 });
+  for (const seed of [part(PacBufferType.LOGON_INFO), pacBuffer(pacTypeCodec.decode(WIN2003), PacBufferType.LOGON_INFO)!.data]) {
+    fc.assert(fc.property(mutations(seed), (b) => void onlyTypedErrors(() => decodeKerbValidationInfo(b), DECODE_CODES)), { numRuns: RUNS * 2 });
+  }
   fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => void onlyTypedErrors(() => decodeKerbValidationInfo(b), DECODE_CODES)), { numRuns: RUNS });
 });
 

@@ -4,7 +4,8 @@
 // fields of the server and KDC signatures zeroed; the ticket's session key plays no part), its
 // client info checked against the ticket (2.7: ClientId is the authtime, Name the client name),
 // and the logon info and UPN/DNS info turned into a plain object with SIDs as strings.
-// The KDC signature needs the krbtgt key, which a service does not have: it is not checked here.
+// The KDC signature needs the krbtgt key, which a service does not have: ticketPac does not check it;
+// verifyPacKdcSignature does, for a caller that has the key (a KDC, a test).
 import { adIfRelevantCodec } from '../../codec/krb5/ad-if-relevant.js';
 import type { AuthorizationData } from '../../codec/krb5/authorization-data.js';
 import type { EncTicketPart } from '../../codec/krb5/enc-ticket-part.js';
@@ -108,6 +109,20 @@ export function verifyPacServerSignature(pacBytes: Uint8Array, keys: Key | reado
   for (const s of [server, kdc]) zeroed.fill(0, s.offset + 4, s.offset + 4 + s.signature.length);
   findProfile(key.enctype, weak)!.verifyChecksum(key, PAC_CHECKSUM_KEY_USAGE, zeroed, server.signature);
   return server.sigType;
+}
+
+/**
+ * Verifies the KDC (privsvr) signature: a keyed checksum with the krbtgt key, usage 17, over the
+ * server signature's Signature bytes (MS-PAC 2.8.2). BAD_MIC when it does not verify.
+ */
+export function verifyPacKdcSignature(pacBytes: Uint8Array, krbtgtKey: Key, opts: { allowWeakCrypto?: boolean; limits?: Partial<DecodeLimits> } = {}): number {
+  const pac = pacTypeCodec.decode(pacBytes, opts.limits);
+  const server = signatureBuffer(pac, PacBufferType.SERVER_CHECKSUM, 'server');
+  const kdc = signatureBuffer(pac, PacBufferType.PRIVSVR_CHECKSUM, 'KDC');
+  const profile = findProfile(krbtgtKey.enctype, { allowWeakCrypto: opts.allowWeakCrypto === true });
+  if (profile === undefined || profile.checksumType !== kdc.sigType) throw new SpnegoError('DEFECTIVE_CREDENTIAL', `the key does not fit a KDC signature of checksum type ${kdc.sigType}`);
+  profile.verifyChecksum(krbtgtKey, PAC_CHECKSUM_KEY_USAGE, server.signature, kdc.signature);
+  return kdc.sigType;
 }
 
 /** Decodes the PAC's buffers (no signature check): LOGON_INFO and CLIENT_INFO are required. */

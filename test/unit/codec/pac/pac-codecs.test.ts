@@ -8,7 +8,7 @@ import {
   pacSignatureDataCodec, pacTypeCodec, parseSid, sidBytes, sidToString, sidWithRid, upnDnsInfoCodec, type PacType,
 } from '../../../../src/codec/pac/index.js';
 import { assertCode } from '../../../helpers/errors.js';
-import { samba, sambaPac } from './vectors.js';
+import { samba, sambaPac, win2003, win2003Pac } from './vectors.js';
 
 const buf = (p: PacType, type: number): Uint8Array => pacBuffer(p, type)!.data;
 
@@ -224,4 +224,32 @@ test('KERB_VALIDATION_INFO (NDR): a huge conformant count with matching struct c
     assertCode(() => decodeKerbValidationInfo(x), code, at);
   }
   assert.deepEqual(utf16le('a').length, 2);
+});
+
+test('the Windows Server 2003 PAC (MIT t_pac.c): 4 buffers, HMAC-MD5 signatures, logon info for a machine account; byte-exact round trip', () => {
+  const bytes = win2003Pac();
+  const p = pacTypeCodec.decode(bytes);
+  assert.deepEqual(p.buffers.map((b) => b.type), win2003.expected.bufferTypes);
+  assert.deepEqual(p.buffers.map((b) => b.offset), win2003.expected.offsets);
+  assert.deepEqual(p.buffers.map((b) => b.data.length), win2003.expected.sizes);
+  assert.equal(toHex(pacTypeCodec.encode(p)), win2003.pac);
+  assert.equal(toHex(pacTypeCodec.encode({ version: 0, buffers: p.buffers.map((b) => ({ type: b.type, data: b.data })) })), win2003.pac);
+  for (const t of [6, 7]) {
+    const s = pacSignatureDataCodec.decode(buf(p, t));
+    assert.equal(s.signatureType, -138);
+    assert.equal(s.signature.length, 16);
+    assert.deepEqual(pacSignatureDataCodec.encode(s), buf(p, t));
+  }
+  const c = pacClientInfoCodec.decode(buf(p, PacBufferType.CLIENT_INFO));
+  assert.equal(c.name, win2003.cname);
+  assert.equal(filetimeToDate(c.clientId)!.toISOString(), win2003.authtime);
+  assert.deepEqual(pacClientInfoCodec.encode(c), buf(p, PacBufferType.CLIENT_INFO));
+  const li = decodeKerbValidationInfo(buf(p, PacBufferType.LOGON_INFO));
+  assert.equal(li.effectiveName, win2003.expected.user);
+  assert.equal(li.logonDomainName, win2003.expected.domain);
+  assert.equal(li.logonServer, win2003.expected.logonServer);
+  assert.equal(li.logonCount, win2003.expected.logonCount);
+  assert.equal(li.userAccountControl, win2003.expected.userAccountControl);
+  assert.equal(sidToString(sidWithRid(li.logonDomainId!, li.userId)), win2003.expected.userSid);
+  assert.deepEqual(li.extraSids.map((e) => sidToString(e.sid)), ['S-1-5-9']);
 });

@@ -11,11 +11,11 @@ import {
 } from '../../../../src/codec/pac/index.js';
 import { getProfile } from '../../../../src/crypto/krb5/index.js';
 import type { Key } from '../../../../src/crypto/krb5/profile.js';
-import { PAC_CHECKSUM_KEY_USAGE, decodePac, findPac, ticketPac, verifyPacServerSignature } from '../../../../src/mech/krb5/pac.js';
-import { samba, sambaPac } from '../../codec/pac/vectors.js';
+import { PAC_CHECKSUM_KEY_USAGE, decodePac, findPac, ticketPac, verifyPacKdcSignature, verifyPacServerSignature } from '../../../../src/mech/krb5/pac.js';
+import { samba, sambaPac, win2003, win2003Pac } from '../../codec/pac/vectors.js';
 
 const serviceKey: Key = { enctype: samba.serviceKey.enctype, value: fromHex(samba.serviceKey.value) };
-const realTicket = (): EncTicketPart => encTicketPartCodec.decode(fromHex(samba.encTicketPart));
+const realTicket = (): EncTicketPart => encTicketPartCodec.decode(fromHex(samba.encTicketPart!));
 const withPac = (t: EncTicketPart, pac: Uint8Array): EncTicketPart => ({
   ...t,
   authorizationData: [{ adType: 1, adData: adIfRelevantCodec.encode([{ adType: 128, adData: pac }]) }],
@@ -147,4 +147,34 @@ test('findPac: inside AD-IF-RELEVANT (nested too), not outside it; none is undef
   assert.throws(() => findPac([{ adType: 1, adData: adIfRelevantCodec.encode([{ adType: 128, adData: pac }, { adType: 128, adData: pac }]) }]), { code: 'DEFECTIVE_CREDENTIAL' });
   assert.throws(() => findPac([{ adType: 1, adData: inner }, { adType: 1, adData: inner }]), { code: 'DEFECTIVE_CREDENTIAL' });
   assert.throws(() => findPac([{ adType: 1, adData: concat(inner, new Uint8Array(1)) }]), (e: unknown) => (e as { code: string }).code.startsWith('DECODE_'));
+});
+
+test('the Windows Server 2003 PAC (MIT t_pac.c): HMAC-MD5 server signature verifies with the member key only with allowWeakCrypto; KDC signature with the krbtgt key', () => {
+  const pac = win2003Pac();
+  const member: Key = { enctype: 23, value: fromHex(win2003.serviceKey.value) };
+  const krbtgt: Key = { enctype: 23, value: fromHex(win2003.kdcKey!.value) };
+  assert.throws(() => verifyPacServerSignature(pac, member), { code: 'DEFECTIVE_CREDENTIAL' });
+  assert.equal(verifyPacServerSignature(pac, member, { allowWeakCrypto: true }), -138);
+  assert.throws(() => verifyPacServerSignature(pac, krbtgt, { allowWeakCrypto: true }), { code: 'BAD_MIC' });
+  assert.equal(verifyPacKdcSignature(pac, krbtgt, { allowWeakCrypto: true }), -138);
+  assert.throws(() => verifyPacKdcSignature(pac, member, { allowWeakCrypto: true }), { code: 'BAD_MIC' });
+  assert.throws(() => verifyPacKdcSignature(pac, krbtgt), { code: 'DEFECTIVE_CREDENTIAL' });
+  // A ticket around it: cname w2003final$, authtime 1120440609.
+  const t: EncTicketPart = { ...realTicket(), cname: { nameType: 1, nameString: [win2003.cname] }, crealm: win2003.crealm, authtime: new Date(win2003.authtime) };
+  const id = ticketPac(withPac(t, pac), member, { allowWeakCrypto: true })!;
+  const x = win2003.expected;
+  assert.equal(id.user, x.user);
+  assert.equal(id.domain, x.domain);
+  assert.equal(id.domainSid, x.domainSid);
+  assert.equal(id.userSid, x.userSid);
+  assert.equal(id.primaryGroupSid, x.primaryGroupSid);
+  assert.deepEqual(id.groupSids, x.groupSids);
+  assert.equal(id.upn, undefined);
+  assert.equal(id.clientName, x.clientName);
+  assert.equal(id.serverSignatureType, -138);
+  assert.deepEqual(id.bufferTypes, x.bufferTypes);
+  assert.throws(() => ticketPac(withPac({ ...t, authtime: new Date(1120440610_000) }, pac), member, { allowWeakCrypto: true }), { code: 'DEFECTIVE_CREDENTIAL' });
+  const tampered = win2003Pac();
+  tampered[200]! ^= 0x80;
+  assert.throws(() => ticketPac(withPac(t, tampered), member, { allowWeakCrypto: true }), { code: 'BAD_MIC' });
 });
