@@ -14,7 +14,7 @@ import { ccacheNameFor } from './klist.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const HELP = `usage: spnego kinit [-k [-t KEYTAB]] [-c CCACHE] [-l LIFETIME] [-r RENEW_LIFETIME] [-f|-F] [-R] [-E] [principal]
+const HELP = `usage: spnego kinit [-k [-t KEYTAB]] [-c CCACHE] [-l LIFETIME] [-r RENEW_LIFETIME] [-f|-F] [-R] [-E] [-C] [principal]
 
 Gets a TGT and writes it to a new credential cache (-c, else KRB5CCNAME, else krb5.conf's
 default_ccache_name), readable by MIT's klist/kvno. The realm's KDCs come from krb5.conf
@@ -30,6 +30,7 @@ default_ccache_name), readable by MIT's klist/kvno. The realm's KDCs come from k
   -f, -F      forwardable / not forwardable (default: krb5.conf forwardable)
   -R          renew the cache's TGT (it must be renewable) and rewrite the cache
   -E          the principal is an enterprise name (user@domain[@REALM], RFC 6806)
+  -C          ask the KDC to canonicalize the principal name (RFC 6806); the cache gets its answer
 
 The password is read from the terminal without echo, from one line of standard input when
 it is not a terminal, or from SPNEGO_PASSWORD. It is never printed.
@@ -179,6 +180,7 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
       F: { type: 'boolean', short: 'F', default: false },
       R: { type: 'boolean', short: 'R', default: false },
       E: { type: 'boolean', short: 'E', default: false },
+      C: { type: 'boolean', short: 'C', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -248,8 +250,8 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
     ...(renewLifetime !== undefined ? { renewLifetimeSeconds: renewLifetime } : {}),
     ...(values.f ? { forwardable: true } : values.F ? { forwardable: false } : {}),
     ...(values.E ? { enterprise: true } : {}),
+    ...(values.C ? { canonicalize: true } : {}),
   };
-  // The enterprise form goes on the wire as one KRB_NT_ENTERPRISE component.
   let cred: Credential;
   if (keytabName !== undefined) {
     try {

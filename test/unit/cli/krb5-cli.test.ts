@@ -39,6 +39,12 @@ function runAsync(args: string[], env: Record<string, string>, input: string): P
     c.stdin.end(input);
   });
 }
+/** Asserts an exit code, showing stderr when it differs (e.g. a module that failed to load). */
+function exits(code: number, args: string[], env: Record<string, string> = {}) {
+  const r = run(args, env);
+  assert.equal(r.code, code, `spnego ${args.join(' ')}: ${r.err}`);
+  return r;
+}
 const noStack = (s: string) => assert.ok(!/\n\s+at /.test(s), `no stack trace in: ${s}`);
 
 const T = Date.UTC(2026, 10, 26, 16, 0, 0) / 1000;
@@ -113,16 +119,16 @@ test('klist -s: exit 0 only with a current TGT', () => {
   writeSampleCache(cc); // its TGT expired in 2026-11-27 ... or not yet: decide from the clock
   const expect = (T + 36000) * 1000 > Date.now() ? 0 : 1;
   const r = run(['klist', '-s', '-c', cc]);
-  assert.equal(r.code, expect);
+  assert.equal(r.code, expect, r.err);
   assert.equal(r.out + r.err, '');
   const now = Math.floor(Date.now() / 1000);
   const live = join(dir, 'live.cc');
   const tgt = (end: number) => cred({ server: P('EXAMPLE.TEST', 'krbtgt', 'EXAMPLE.TEST'), ticket: ticket(18, 'EXAMPLE.TEST', 'krbtgt', 'EXAMPLE.TEST'), authtime: now - 100, starttime: now - 100, endtime: end });
   writeFileSync(live, ccacheCodec.encode({ version: 4, headerTags: [], defaultPrincipal: ALICE, credentials: [tgt(now + 3600)] }));
-  assert.equal(run(['klist', '-s', live]).code, 0);
+  exits(0, ['klist', '-s', live]);
   writeFileSync(live, ccacheCodec.encode({ version: 4, headerTags: [], defaultPrincipal: ALICE, credentials: [tgt(now - 10)] }));
-  assert.equal(run(['klist', '-s', live]).code, 1);
-  assert.equal(run(['klist', '-s', join(dir, 'absent.cc')]).code, 1);
+  exits(1, ['klist', '-s', live]);
+  exits(1, ['klist', '-s', join(dir, 'absent.cc')]);
 });
 
 test('klist -k prints a keytab as MIT klist -k [-t] [-e] [-K] does', () => {
@@ -159,22 +165,22 @@ test('klist -k prints a keytab as MIT klist -k [-t] [-e] [-K] does', () => {
 test('klist failures: MIT messages through spnego: CODE:, exit 1, no stack; usage errors exit 2', () => {
   const missing = join(dir, 'missing.cc');
   const r = run(['klist'], { KRB5CCNAME: missing });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 1, r.err);
   assert.equal(r.err, `spnego: NO_CRED: No credentials cache found (filename: ${missing})\n`);
   const k = run(['klist', '-k', join(dir, 'missing.keytab')]);
-  assert.equal(k.code, 1);
+  assert.equal(k.code, 1, k.err);
   assert.equal(k.out, `Keytab name: FILE:${join(dir, 'missing.keytab')}\n`);
   assert.match(k.err, /^spnego: NO_CRED: Key table file '.*missing\.keytab' not found while starting keytab scan\n$/);
   const garbage = join(dir, 'garbage.cc');
   writeFileSync(garbage, Uint8Array.of(5, 4, 0, 0, 0));
   const g = run(['klist', '-c', garbage]);
-  assert.equal(g.code, 1);
+  assert.equal(g.code, 1, g.err);
   assert.match(g.err, /^spnego: DECODE_[A-Z_]+: /);
   noStack(g.err);
-  assert.equal(run(['klist', '-k', '-f']).code, 2);
-  assert.equal(run(['klist', '-t']).code, 2);
-  assert.equal(run(['klist', 'a', 'b']).code, 2);
-  assert.equal(run(['klist', '-c', 'KEYRING:persistent:0']).code, 1);
+  exits(2, ['klist', '-k', '-f']);
+  exits(2, ['klist', '-t']);
+  exits(2, ['klist', 'a', 'b']);
+  assert.match(exits(1, ['klist', '-c', 'KEYRING:persistent:0']).err, /^spnego: UNAVAILABLE: credential cache type KEYRING is not supported/);
 });
 
 test('kdestroy zeroes the cache then removes it; no cache is a notice with exit 0 (as MIT)', () => {
@@ -194,7 +200,7 @@ test('kdestroy zeroes the cache then removes it; no cache is a notice with exit 
   assert.equal(again.code, 0);
   assert.equal(again.err, `spnego kdestroy: No credentials cache found while destroying cache (filename: ${cc})\n`);
   assert.equal(run(['kdestroy', '-q', '-c', cc]).err, '');
-  assert.equal(run(['kdestroy', 'extra']).code, 2);
+  exits(2, ['kdestroy', 'extra']);
 });
 
 /** A UDP KDC on loopback that records each request and answers with a KRB-ERROR. */
@@ -235,17 +241,18 @@ test('kinit: the AS-REQ carries the principal, -l/-r/-f; the password is one lin
     assert.ok(req.reqBody.rtime && Math.abs(req.reqBody.rtime.getTime() - now - 86400_000) < 60_000);
     assert.ok(hasFlag(req.reqBody.kdcOptions, KdcOption.forwardable));
     assert.ok(hasFlag(req.reqBody.kdcOptions, KdcOption.renewable));
+    assert.ok(!hasFlag(req.reqBody.kdcOptions, KdcOption.canonicalize), 'canonicalize only with -C or -E');
   } finally {
     kdc.close();
   }
 });
 
-test('kinit: SPNEGO_PASSWORD, an enterprise name (-E), keytab failures and an unknown client in MIT words', async () => {
+test('kinit: SPNEGO_PASSWORD, an enterprise name (-E), -C, keytab failures and an unknown client in MIT words', async () => {
   const kdc = await fakeKdc(6); // KDC_ERR_C_PRINCIPAL_UNKNOWN
   try {
     const env = { KRB5_CONFIG: confFor(kdc.port), KRB5CCNAME: join(dir, 'e.cc'), SPNEGO_PASSWORD: 'pw-from-env' };
     const r = await runAsync(['kinit', '-E', 'bob@corp.example'], env, '');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 1, r.err);
     assert.equal(r.err, "spnego: BAD_NAME: Client 'bob\\@corp.example@T.TEST' not found in Kerberos database while getting initial credentials [KDC_ERR_C_PRINCIPAL_UNKNOWN]\n");
     const req = asReqCodec.decode(kdc.requests[0]!);
     assert.deepEqual(req.reqBody.cname, { nameType: 10, nameString: ['bob@corp.example'] });
@@ -254,30 +261,34 @@ test('kinit: SPNEGO_PASSWORD, an enterprise name (-E), keytab failures and an un
     const kt = join(dir, 'other.keytab');
     writeFileSync(kt, keytabCodec.encode({ version: 2, records: [keytabEntry({ nameType: 1, realm: 'T.TEST', components: ['carol'] }, 1, { keytype: 18, keyvalue: new Uint8Array(32) }, T)] }));
     const k = await runAsync(['kinit', '-k', '-t', kt, 'dave'], env, '');
-    assert.equal(k.code, 1);
+    assert.equal(k.code, 1, k.err);
     assert.match(k.err, /^spnego: NO_CRED: no keys for dave@T\.TEST in keytab .*other\.keytab while getting initial credentials\n$/);
     // -k without a principal takes the keytab's first one (carol), as MIT's kinit -k -i does.
     const first = await runAsync(['kinit', '-k', '-t', kt], env, '');
     assert.match(first.err, /Client 'carol@T\.TEST' not found in Kerberos database/);
     assert.equal(kdc.requests.length, 2);
+    // -C asks the KDC to canonicalize the name (RFC 6806), as MIT's kinit -C.
+    const c = await runAsync(['kinit', '-C', 'carol'], env, '');
+    assert.equal(c.code, 1, c.err);
+    assert.ok(hasFlag(asReqCodec.decode(kdc.requests[2]!).reqBody.kdcOptions, KdcOption.canonicalize));
   } finally {
     kdc.close();
   }
 });
 
 test('kinit usage and argument errors: exit 2 for usage, 1 with a typed error otherwise, no stack trace', () => {
-  assert.equal(run(['kinit', '-f', '-F', 'a']).code, 2);
-  assert.equal(run(['kinit', '-R', '-k']).code, 2);
-  assert.equal(run(['kinit', '-t', 'x', 'a']).code, 2);
-  assert.equal(run(['kinit', '--nope']).code, 2);
+  exits(2, ['kinit', '-f', '-F', 'a']);
+  exits(2, ['kinit', '-R', '-k']);
+  exits(2, ['kinit', '-t', 'x', 'a']);
+  exits(2, ['kinit', '--nope']);
   const bad = run(['kinit', '-l', '3x', 'a@R']);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 1, bad.err);
   assert.equal(bad.err, 'spnego: BAD_ARGUMENT: Bad lifetime value 3x (use e.g. "10h", "1d", "30m", "1h30m", "10:00")\n');
   const renew = run(['kinit', '-R', '-c', join(dir, 'none.cc')]);
-  assert.equal(renew.code, 1);
+  assert.equal(renew.code, 1, renew.err);
   assert.equal(renew.err, `spnego: NO_CRED: No credentials cache found (filename: ${join(dir, 'none.cc')}) while renewing credentials\n`);
   const norealm = run(['kinit', 'alice'], { SPNEGO_PASSWORD: 'x' });
-  assert.equal(norealm.code, 1);
+  assert.equal(norealm.code, 1, norealm.err);
   assert.match(norealm.err, /^spnego: BAD_NAME: no realm for "alice"/);
   for (const r of [bad, renew, norealm]) noStack(r.err);
   assert.match(run(['kinit', '--help']).out, /^usage: spnego kinit /);
