@@ -91,6 +91,7 @@ class Ndr {
   /** The deferred conformant varying array of a non-null RPC_UNICODE_STRING. */
   strBody(s: UnicodeString): string {
     if (s.ptr === 0) return '';
+    this.align4();
     const at = this.r.absolute;
     const maxCount = this.u32();
     const offset = this.r.u32le();
@@ -99,12 +100,14 @@ class Ndr {
     return fromUtf16le(this.r.bytesView(actual * 2, 'WCHAR array'), this.r.absolute);
   }
   sid(what: string): Sid {
+    this.align4();
     const at = this.r.absolute;
     const n = this.u32();
     if (n > MAX_SUB_AUTHORITIES) decodeError('DECODE_LIMIT', `${what}: ${n} sub-authorities`, at);
     return readSid(this.r, n);
   }
   groups(n: number, what: string): GroupMembership[] {
+    this.align4();
     const at = this.r.absolute;
     const max = this.u32();
     if (max !== n) decodeError('DECODE_BAD_VALUE', `${what}: array of ${max}, count says ${n}`, at);
@@ -165,6 +168,7 @@ export function decodeKerbValidationInfo(bytes: Uint8Array, limits?: Partial<Dec
   const extraSids: SidAndAttributes[] = [];
   if (extraSidsPtr === 0 && sidCount !== 0) decodeError('DECODE_BAD_VALUE', 'SidCount without ExtraSids', r.absolute);
   if (extraSidsPtr !== 0) {
+    n.align4();
     const at = r.absolute;
     const max = n.u32();
     if (max !== sidCount) decodeError('DECODE_BAD_VALUE', `ExtraSids: array of ${max}, SidCount says ${sidCount}`, at);
