@@ -11,13 +11,16 @@ const HELP = `usage: spnego fetch [options] URL
 
 Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM challenges.
 
-  -u, --user USER        DOMAIN\\user, user@DOMAIN or user (required)
-      --password PW      the password (or SPNEGO_PASSWORD, or --password-file)
+  -u, --user USER        DOMAIN\\user, user@DOMAIN or user; without it, Kerberos from the
+                         credential cache (KRB5CCNAME, as kinit left it)
+      --password PW      the password (or SPNEGO_PASSWORD, or --password-file); with
+                         user@REALM it also gets a Kerberos ticket, tried before NTLM
+      --keytab FILE      Kerberos keys for -u (kinit -k style)
       --password-file F  read the password from the first line of F
       --spn SERVICE@HOST the target service name (default HTTP@<URL host>)
-      --mech M           negotiate (default) or ntlm (prefer the NTLM scheme)
-      --no-ntlm-fallback never answer with NTLM (Kerberos is not available yet, so this
-                         fails with NO_CRED for now)
+      --mech M           negotiate (default), kerberos (never NTLM) or ntlm (prefer the
+                         NTLM scheme)
+      --no-ntlm-fallback never answer with NTLM
       --proxy URL        an http:// proxy (HTTPS targets go through CONNECT)
       --mutual           fail when the server ends the exchange without its final token
   -L, --location         follow redirects within the same origin (never to another host)
@@ -56,6 +59,7 @@ export async function runFetch(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       user: { type: 'string', short: 'u' },
+      keytab: { type: 'string' },
       password: { type: 'string' },
       'password-file': { type: 'string' },
       spn: { type: 'string' },
@@ -84,12 +88,15 @@ export async function runFetch(args: string[]): Promise<number> {
     return 2;
   }
   const url = positionals[0]!;
-  if (!values.user) throw new SpnegoError('NO_CRED', 'no user: pass -u DOMAIN\\user (Kerberos credential caches arrive with the Kerberos issues)');
   const pw = password(values);
-  if (pw === undefined) throw new SpnegoError('NO_CRED', 'no password: pass --password, --password-file or set SPNEGO_PASSWORD');
-  if (values.mech !== 'negotiate' && values.mech !== 'ntlm') {
-    throw new SpnegoError(values.mech === 'kerberos' ? 'UNAVAILABLE' : 'BAD_ARGUMENT', values.mech === 'kerberos' ? 'Kerberos is not available yet in this version' : `--mech must be negotiate or ntlm, not ${values.mech}`);
+  if (values.user && pw === undefined && !values.keytab) throw new SpnegoError('NO_CRED', 'no password: pass --password, --password-file or set SPNEGO_PASSWORD (or --keytab for Kerberos)');
+  if (values.mech !== 'negotiate' && values.mech !== 'ntlm' && values.mech !== 'kerberos') {
+    throw new SpnegoError('BAD_ARGUMENT', `--mech must be negotiate, kerberos or ntlm, not ${values.mech}`);
   }
+  // Without -u: the Kerberos credential cache, as curl --negotiate -u : uses it.
+  const credential = values.user
+    ? { username: values.user, ...(pw !== undefined ? { password: pw } : {}), ...(values.keytab ? { keytab: values.keytab } : {}) }
+    : {};
   const headers = new Headers();
   for (const h of values.header ?? []) {
     const i = h.indexOf(':');
@@ -103,7 +110,7 @@ export async function runFetch(args: string[]): Promise<number> {
   }
   const method = values.request ?? (body ? 'POST' : 'GET');
   const f = createFetch({
-    credential: { username: values.user, password: pw },
+    credential,
     mech: values.mech,
     ...(values.spn ? { spn: values.spn } : {}),
     ...(values.proxy ? { proxy: values.proxy } : {}),

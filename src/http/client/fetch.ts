@@ -34,7 +34,7 @@ export interface CreateFetchOptions {
   /** `DOMAIN\\user`, `user@domain` or `user`, with a password or an NT hash. */
   readonly credential: InitiatorCredential;
   /** 'negotiate' (default): the Negotiate scheme, NTLM scheme as fallback; 'ntlm': prefer the NTLM scheme. */
-  readonly mech?: 'negotiate' | 'ntlm';
+  readonly mech?: 'negotiate' | 'ntlm' | 'kerberos';
   /** Target service name, `HTTP@host` (default: `HTTP@` + the URL's host name). */
   readonly spn?: string;
   /** An http:// proxy URL; HTTPS targets are tunnelled with CONNECT. */
@@ -124,7 +124,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
   const maxLegs = options.maxLegs ?? 6;
   if (!Number.isInteger(maxLegs) || maxLegs < 1) throw new SpnegoError('BAD_ARGUMENT', 'maxLegs must be a positive integer');
   const mech = options.mech ?? 'negotiate';
-  if (mech !== 'negotiate' && mech !== 'ntlm') throw new SpnegoError('BAD_ARGUMENT', `mech must be 'negotiate' or 'ntlm' (Kerberos is not available yet)`);
+  if (mech !== 'negotiate' && mech !== 'ntlm' && mech !== 'kerberos') throw new SpnegoError('BAD_ARGUMENT', `mech must be 'negotiate', 'kerberos' or 'ntlm'`);
   const proxy = options.proxy === undefined ? undefined : endpointOf(new URL(String(options.proxy)));
   const maxIdle = options.maxIdleConnections ?? 8;
   const maxBody = options.maxBufferedBody ?? DEFAULT_MAX_BUFFERED_BODY;

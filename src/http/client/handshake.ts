@@ -16,7 +16,7 @@ export interface HandshakeConfig {
   readonly who: 'origin' | 'proxy';
   readonly credential: InitiatorCredential;
   /** 'negotiate': prefer the Negotiate scheme, fall back to NTLM; 'ntlm': prefer the NTLM scheme. */
-  readonly mech: 'negotiate' | 'ntlm';
+  readonly mech: 'negotiate' | 'ntlm' | 'kerberos';
   /** GSS host-based service name, `HTTP@host`. */
   readonly target: string;
   readonly channelBindings?: GssChannelBindings | undefined;
@@ -60,6 +60,7 @@ export class Handshake {
 
   private allowed(): GssScheme[] {
     if (this.cfg.mech === 'ntlm') return ['NTLM', 'Negotiate'];
+    if (this.cfg.mech === 'kerberos') return ['Negotiate', 'Kerberos'];
     return this.cfg.noNtlmFallback ? ['Negotiate'] : ['Negotiate', 'NTLM'];
   }
 
@@ -79,11 +80,11 @@ export class Handshake {
       if (!ch || !ch.gss) return undefined;
       this.scheme = ch.gss;
       this.ctx = initiator({
-        mech: ch.gss === 'NTLM' ? 'ntlm' : 'negotiate',
+        mech: ch.gss === 'NTLM' ? 'ntlm' : ch.gss === 'Kerberos' ? 'kerberos' : 'negotiate',
         target: this.cfg.target,
         credential: this.cfg.credential,
         ...(this.cfg.channelBindings ? { channelBindings: this.cfg.channelBindings } : {}),
-        ...(this.cfg.noNtlmFallback ? { forbidNtlm: true } : {}),
+        ...(this.cfg.noNtlmFallback || this.cfg.mech === 'kerberos' ? { forbidNtlm: true } : {}),
       });
       // A server that speaks first (a NegTokenInit2 hint) gets our own list (SPNEGO ignores the hint).
       const out = await this.ctx.step(ch.gss === 'Negotiate' ? ch.token : undefined);

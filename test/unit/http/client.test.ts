@@ -813,7 +813,7 @@ test('spnego fetch: failures are one line with the code, non-zero, no stack trac
     [['fetch', '-u', USER, '--password', 'wrong', s.url], /^spnego: UNAUTHORIZED: /],
     [['fetch', '-u', USER, '--password', PASSWORD, tampered.url], /^spnego: BAD_MIC: /],
     [['fetch', '-u', USER, s.url], /^spnego: NO_CRED: no password/],
-    [['fetch', '-u', USER, '--password', PASSWORD, '--mech', 'kerberos', s.url], /^spnego: UNAVAILABLE: /],
+    [['fetch', '-u', USER, '--password', PASSWORD, '--mech', 'kerberos', s.url], /^spnego: NO_CRED: /],
     [['fetch', '-u', USER, '--password', PASSWORD, 'http://127.0.0.1:1/'], /^spnego: UNAVAILABLE: fetch failed/],
   ];
   for (const [args, re] of cases) {
