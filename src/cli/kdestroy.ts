@@ -1,6 +1,7 @@
 // `spnego kdestroy`: removes a FILE credential cache (overwritten with zeros first, as MIT's
 // kdestroy does). No cache is not an error (MIT prints a notice and exits 0).
 import { parseArgs } from 'node:util';
+import { SpnegoError } from '../errors.js';
 import { destroyCcache, ccachePath } from '../mech/krb5/ccache-store.js';
 import { loadKrb5Config, type Krb5Config } from '../mech/krb5/config/index.js';
 import { ccacheNameFor } from './klist.js';
@@ -43,6 +44,13 @@ export async function runKdestroy(args: string[], env: Env = process.env): Promi
     }
   }
   const name = ccacheNameFor(values.c, env, config);
-  if (!destroyCcache(name) && !values.q) process.stderr.write(`spnego kdestroy: No credentials cache found while destroying cache (filename: ${ccachePath(name)})\n`);
+  let destroyed: boolean;
+  try {
+    destroyed = destroyCcache(name);
+  } catch (e) {
+    if (e instanceof SpnegoError) throw e;
+    throw new SpnegoError('FAILURE', `${e instanceof Error ? e.message : String(e)} while destroying cache`, { cause: e });
+  }
+  if (!destroyed && !values.q) process.stderr.write(`spnego kdestroy: No credentials cache found while destroying cache (filename: ${ccachePath(name)})\n`);
   return 0;
 }

@@ -162,6 +162,16 @@ function duration(v: string | undefined, what: string): number | undefined {
   return n;
 }
 
+/** Writes the new cache; a file system failure is a typed one-liner (MIT: "... while storing credentials"). */
+function store(name: string, principal: Principal, creds: readonly Credential[]): void {
+  try {
+    writeCcache(name, principal, creds);
+  } catch (e) {
+    if (e instanceof SpnegoError) throw e;
+    throw new SpnegoError('FAILURE', `${e instanceof Error ? e.message : String(e)} while storing credentials`, { cause: e });
+  }
+}
+
 function isLocalTgt(c: Credential, realm: string): boolean {
   return c.server.realm === realm && c.server.name.nameString.length === 2 && c.server.name.nameString[0] === 'krbtgt' && c.server.name.nameString[1] === realm;
 }
@@ -223,7 +233,7 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
       throw mitError(e, 'renewing credentials', who, false, me.realm);
     }
     // As MIT's kinit -R: the cache is reinitialized with the renewed TGT only.
-    writeCcache(ccName, cache.defaultPrincipal, [renewed]);
+    store(ccName, cache.defaultPrincipal, [renewed]);
     return 0;
   }
 
@@ -268,6 +278,6 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
     }
   }
   // As MIT (krb5_get_init_creds with an out ccache): the cache's principal is the reply's client name.
-  writeCcache(ccName, cred.client, [cred]);
+  store(ccName, cred.client, [cred]);
   return 0;
 }
