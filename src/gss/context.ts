@@ -83,6 +83,12 @@ export interface PeerName {
   /** `DOMAIN\\user` (NTLM) or `user@REALM` (Kerberos). */
   readonly principal?: string;
   readonly realm?: string;
+  /** Active Directory group SIDs from the ticket's PAC (Kerberos from an AD KDC). */
+  readonly groupSids?: readonly string[];
+  /** The user's SID from the PAC. */
+  readonly sid?: string;
+  /** The UPN from the PAC. */
+  readonly upn?: string;
 }
 
 export interface SecurityContext {
@@ -175,7 +181,14 @@ function krb5Peer(k: Krb5Initiator | Krb5Acceptor | undefined): PeerName | undef
   if (!(k instanceof Krb5Acceptor) || !k.peerName) return undefined;
   const p = k.peerName;
   const user = p.name.nameString.join('/');
-  return { user, domain: p.realm, realm: p.realm, principal: `${user}@${p.realm}` };
+  const pac = k.pac();
+  return {
+    user,
+    domain: p.realm,
+    realm: p.realm,
+    principal: `${user}@${p.realm}`,
+    ...(pac ? { groupSids: pac.groupSids, sid: pac.userSid, ...(pac.upn ? { upn: pac.upn } : {}) } : {}),
+  };
 }
 
 export function initiator(opts: InitiatorOptions): SecurityContext {

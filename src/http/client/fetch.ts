@@ -11,6 +11,7 @@
 // 20; 303, and 301/302 after POST, become a GET without body, as fetch does); a redirect to
 // another origin comes back as it is, so credentials are never offered to a host the caller did
 // not name (an NTLM response is relayable). 'manual' returns every 3xx; 'error' throws TypeError.
+import type { Krb5Client } from '../../mech/krb5/client.js';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
@@ -43,6 +44,8 @@ export interface CreateFetchOptions {
   readonly proxyCredential?: InitiatorCredential;
   /** Never answer with NTLM: neither the NTLM scheme nor NTLM inside Negotiate. */
   readonly noNtlmFallback?: boolean;
+  /** The Kerberos client to use (its krb5.conf and KDCs); default one from KRB5_CONFIG, built on first use. */
+  readonly krb5Client?: Krb5Client;
   /** Requests that carry a token, per handshake, before giving up with UNAUTHORIZED (default 6). */
   readonly maxLegs?: number;
   /** Fail a 2xx that ends a handshake without the server's final token (default false). */
@@ -135,6 +138,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     noNtlmFallback: options.noNtlmFallback ?? false,
     maxLegs,
     requireMutualAuth: options.requireMutualAuth ?? false,
+    ...(options.krb5Client ? { krb5Client: options.krb5Client } : {}),
   });
   const proxyConfig = proxy ? base(options.proxyCredential ?? options.credential, `HTTP@${proxy.hostname}`) : undefined;
   const emit = options.onAuthHeader;

@@ -7,6 +7,7 @@
 //   BAD_MIC, DEFECTIVE_TOKEN, ...  from the context: a tampered or malformed server token,
 //                 including the final one on a 2xx (the response is then discarded).
 //   NO_CRED       no usable credential (e.g. noNtlmFallback while Kerberos is not available).
+import type { Krb5Client } from '../../mech/krb5/client.js';
 import { SpnegoError } from '../../errors.js';
 import { initiator, type InitiatorCredential, type SecurityContext } from '../../gss/context.js';
 import type { GssChannelBindings } from '../../mech/ntlm/bindings.js';
@@ -23,6 +24,8 @@ export interface HandshakeConfig {
   readonly noNtlmFallback: boolean;
   readonly maxLegs: number;
   readonly requireMutualAuth: boolean;
+  /** The Kerberos client (krb5.conf, KDCs); default: initiator()'s, from KRB5_CONFIG. */
+  readonly krb5Client?: Krb5Client | undefined;
 }
 
 /** What a finished exchange did (see `authInfo()`). */
@@ -85,6 +88,7 @@ export class Handshake {
         credential: this.cfg.credential,
         ...(this.cfg.channelBindings ? { channelBindings: this.cfg.channelBindings } : {}),
         ...(this.cfg.noNtlmFallback || this.cfg.mech === 'kerberos' ? { forbidNtlm: true } : {}),
+        ...(this.cfg.krb5Client ? { krb5Client: this.cfg.krb5Client } : {}),
       });
       // A server that speaks first (a NegTokenInit2 hint) gets our own list (SPNEGO ignores the hint).
       const out = await this.ctx.step(ch.gss === 'Negotiate' ? ch.token : undefined);

@@ -56,8 +56,12 @@ export interface NegotiateIdentity {
   readonly user: string;
   /** The NTLM domain (Kerberos: the realm). */
   readonly domain: string;
-  /** The Kerberos realm, once Kerberos lands. */
+  /** The Kerberos realm. */
   readonly realm?: string;
+  /** Active Directory group SIDs from the ticket's PAC. */
+  readonly groupSids?: readonly string[];
+  /** The user's SID from the PAC. */
+  readonly sid?: string;
   /** `ntlm` (later `kerberos`). */
   readonly mech: string;
   /** The HTTP scheme the client used. */
@@ -299,6 +303,8 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
       user: peer.user,
       domain: peer.domain,
       ...(peer.realm ? { realm: peer.realm } : {}),
+      ...(peer.groupSids ? { groupSids: peer.groupSids } : {}),
+      ...(peer.sid ? { sid: peer.sid } : {}),
       mech: ctx.mech ?? 'unknown',
       scheme,
       mic,

@@ -24,6 +24,7 @@ import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache
 import { samePrincipal, type Principal } from './principal.js';
 import { Rfc4121Security } from './cfx.js';
 import { readKrbCred } from './delegation.js';
+import { ticketPac, type PacIdentity } from './pac.js';
 import type { Credential } from './credential.js';
 
 export type { ServiceKey } from './credential.js';
@@ -57,6 +58,8 @@ export class Krb5Acceptor {
   private checksum: GssChecksum | undefined;
   private mechOid: string = OID.KRB5;
   private sessionKey: Key | undefined;
+  private serviceKeys: Key[] = [];
+  private pacCache: PacIdentity | null | undefined;
 
   constructor(private readonly o: Krb5AcceptorOptions) {
     if (o.keys.length === 0) throw new SpnegoError('NO_CRED', 'no service keys (empty keytab)');
@@ -81,6 +84,14 @@ export class Krb5Acceptor {
   delegatedCredentials(): Credential[] | undefined {
     if (!this.checksum?.delegation || !this.sessionKey) return undefined;
     return readKrbCred(this.checksum.delegation, this.sessionKey, { allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+  }
+  /**
+   * The PAC (MS-PAC) of an Active Directory ticket: user and group SIDs, names, UPN; its server
+   * signature verified with our key. Undefined for tickets without one (MIT KDCs).
+   */
+  pac(): PacIdentity | undefined {
+    if (this.pacCache === undefined) this.pacCache = this.ticketPart ? (ticketPac(this.ticketPart, this.serviceKeys, { allowWeakCrypto: this.o.allowWeakCrypto ?? false }) ?? null) : null;
+    return this.pacCache ?? undefined;
   }
   /** The decrypted ticket, e.g. for its authorization data (PAC). */
   get ticket(): EncTicketPart | undefined {
@@ -125,6 +136,8 @@ export class Krb5Acceptor {
   private async accept(apReq: ApReq): Promise<Uint8Array | undefined> {
     const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
     const sk = this.findKey(apReq);
+    // All keys of the principal: Samba signs the PAC with the account's strongest key, whatever the ticket's enctype.
+    this.serviceKeys = this.o.keys.filter((k) => samePrincipal(k.principal.name, sk.principal.name) && k.principal.realm === sk.principal.realm).map((k) => k.key);
     const now = (this.o.now ?? (() => new Date()))();
     const skewMs = (this.o.clockSkewSeconds ?? DEFAULT_KRB5_CLOCK_SKEW_SECONDS) * 1000;
     let tkt: EncTicketPart;
