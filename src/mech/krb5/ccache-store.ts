@@ -1,6 +1,6 @@
 // Credential caches and keytabs on disk, byte-compatible with MIT: KRB5CCNAME (FILE:path or a
 // bare path; MIT's default FILE:/tmp/krb5cc_%{uid}), KRB5_KTNAME / KRB5_CLIENT_KTNAME.
-import { readFileSync, writeFileSync, renameSync, unlinkSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, unlinkSync, existsSync, openSync, fstatSync, writeSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { SpnegoError } from '../../errors.js';
 import { ccacheCodec, ccacheKdcOffsetTag, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
@@ -115,9 +115,17 @@ export function appendToCcache(name: string, creds: readonly Credential[]): void
 export function destroyCcache(name: string): boolean {
   const path = ccachePath(name);
   if (!existsSync(path)) return false;
-  // MIT overwrites the file with zeros before unlinking it.
+  // MIT overwrites the file with zeros before unlinking it: in place (r+), so that the blocks
+  // holding the keys are the ones overwritten (truncating first could give the zeros new blocks).
   try {
-    writeFileSync(path, new Uint8Array(readFileSync(path).length));
+    const fd = openSync(path, 'r+');
+    try {
+      const size = fstatSync(fd).size;
+      writeSync(fd, new Uint8Array(size), 0, size, 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // Best effort.
   }
