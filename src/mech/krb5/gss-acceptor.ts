@@ -90,9 +90,21 @@ export class Krb5Acceptor {
    * signature verified with our key. Undefined for tickets without one (MIT KDCs).
    */
   pac(): PacIdentity | undefined {
-    if (this.pacCache === undefined) this.pacCache = this.ticketPart ? (ticketPac(this.ticketPart, this.serviceKeys, { allowWeakCrypto: this.o.allowWeakCrypto ?? false }) ?? null) : null;
+    if (this.pacCache === undefined) {
+      try {
+        this.pacCache = this.ticketPart ? (ticketPac(this.ticketPart, this.serviceKeys, { allowWeakCrypto: this.o.allowWeakCrypto ?? false }) ?? null) : null;
+      } catch (e) {
+        // The ticket itself decrypted with our key, so the client is authenticated; a PAC we cannot
+        // verify or decode only means no group information (as MIT, which checks PACs on request).
+        if (!(e instanceof SpnegoError)) throw e;
+        this.pacCache = null;
+        this.pacErrorCode = e.code;
+      }
+    }
     return this.pacCache ?? undefined;
   }
+  /** Why pac() found no identity although the ticket had a PAC (a stable error code), if so. */
+  pacErrorCode: string | undefined;
   /** The decrypted ticket, e.g. for its authorization data (PAC). */
   get ticket(): EncTicketPart | undefined {
     return this.ticketPart;

@@ -193,6 +193,8 @@ export function ticketPac(ticket: EncTicketPart, serviceKeys: Key | readonly Key
   const bytes = findPac(ticket.authorizationData, opts.limits);
   if (bytes === undefined) return undefined;
   const sigType = verifyPacServerSignature(bytes, serviceKeys, opts);
+  // MIT 1.20+ KDCs add a PAC with only client info and signatures (for ticket signing): no AD identity.
+  if (pacBuffer(pacTypeCodec.decode(bytes, opts.limits), PacBufferType.LOGON_INFO) === undefined) return undefined;
   const d = decodePac(bytes, opts.limits);
   // MS-PAC 2.7: ClientId is the ticket's authtime (KerberosTime: whole seconds), Name its cname (no realm).
   if (d.clientInfo.clientId !== dateToFiletime(ticket.authtime)) throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the PAC client info is for another authtime than the ticket');
