@@ -14,10 +14,20 @@ import { readFileSync } from 'node:fs';
 const USAGE = `usage: spnego <command> [options]
 
 commands:
-  inspect <token | header value | ->   decode a SPNEGO, Kerberos or NTLM token
-                                      (see 'spnego inspect --help')
+  fetch URL                           an HTTP request answering Negotiate/NTLM challenges,
+                                      like curl --negotiate (Kerberos from the ticket cache,
+                                      or -u user with a password)
+  serve                               a protected echo server (--keytab, --ntlm-users)
+  demo                                serve + fetch on loopback, printing the exchange
+  kinit [principal]                   get a TGT (password, or -k keytab) into the ccache
+  klist                               list the ccache (-k: a keytab), like MIT's klist
+  kdestroy                            destroy the ccache
+  inspect <token | header value | ->   decode a SPNEGO, Kerberos or NTLM token;
+                                      --exchange explains a whole negotiation
   help                                this text
   version                             the package version
+
+'spnego <command> --help' describes each command's options.
 `;
 
 export class UsageError extends Error {}
