@@ -129,6 +129,12 @@ assert "AP-REQ" in k0, "Kerberos leg fell back: " + k0
 assert "NTLM NEGOTIATE" in n0, n0
 print("gss-spnego-client<->gss-spnego: Kerberos (HTTP keytab) %s in %d legs; NTLM %s in %d legs" % (k["user"], len(k["legs"]), n["user"], len(n["legs"])))' "$k" "$n" "$HERE"
 }
+c_redis() {
+  local r
+  r=$($T redis-cli -h "$LAB_REDIS_HOST" -p "$LAB_REDIS_PORT" SET spnego:check 1 NX PX 1000) || return 1
+  [[ "$r" == OK || -z "$r" ]] || { echo "SET NX answered $r"; return 1; }
+  echo "redis-cli SET NX PX against $LAB_REDIS_HOST:$LAB_REDIS_PORT answered ${r:-nil}"
+}
 run mit-kdc c_mit_kdc
 run apache-krb5 c_apache_krb5
 run apache-ntlm c_apache_ntlm
@@ -140,4 +146,5 @@ run samba-smb-krb5 c_samba_smb_krb5
 run samba-smb-ntlm c_samba_smb_ntlm
 run ntlm_auth c_ntlm_auth
 run gss-spnego c_gss_spnego
+run redis c_redis
 [[ $fails == 0 ]] || { echo "check.sh: $fails FAIL (details in $CK/*.err)" >&2; exit 1; }
