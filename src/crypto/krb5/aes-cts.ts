@@ -26,6 +26,20 @@ function cbc(encrypt: boolean, key: Uint8Array, iv: Uint8Array, data: Uint8Array
   return out;
 }
 
+/**
+ * DR(Key, Constant) for AES (RFC 3961 5.1) in one cipher call: K1 = E(c), K2 = E(K1), ... is
+ * exactly CBC with a zero IV over c | 0 | 0 ..., since each zero block is XORed with the previous
+ * output before encryption.
+ */
+export function aesDeriveRandom(key: Uint8Array, block16: Uint8Array, outLen: number): Uint8Array {
+  const blocks = Math.ceil(outLen / AES_BLOCK);
+  const input = new Uint8Array(blocks * AES_BLOCK);
+  input.set(block16, 0);
+  const c = createCipheriv(algo(key, 'cbc'), key, ZERO_IV);
+  c.setAutoPadding(false);
+  return new Uint8Array(c.update(input).subarray(0, outLen));
+}
+
 /** One AES block encryption (ECB), the E of RFC 3961 key derivation. */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   const c = createCipheriv(algo(key, 'ecb'), key, null);

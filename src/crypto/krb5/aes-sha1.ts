@@ -6,9 +6,9 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { SpnegoError } from '../../errors.js';
 import { constantTimeEqual } from '../../bytes/index.js';
 import { ChecksumType, EncType } from '../../iana/krb5.js';
-import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt, aesEncryptBlock } from './aes-cts.js';
-import { KC, KE, KI, deriveKey, usageConstant } from './rfc3961.js';
-import { DerivedKeyCache, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
+import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt, aesDeriveRandom, aesEncryptBlock } from './aes-cts.js';
+import { nfold, usageConstant } from './rfc3961.js';
+import { DerivedKeyCache, lazyUsageKeys, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
 
 const HMAC_LEN = 12;
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -28,7 +28,7 @@ function hmacSha1(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
 
 /** DK(key, constant) with AES as E (RFC 3962 6: random-to-key is the identity). */
 export function aesDk(key: Uint8Array, constant: Uint8Array): Uint8Array {
-  return deriveKey((b) => aesEncryptBlock(key, b), AES_BLOCK, constant, key.length);
+  return aesDeriveRandom(key, constant.length === AES_BLOCK ? constant : nfold(constant, AES_BLOCK), key.length);
 }
 
 class AesSha1Profile implements EncryptionProfile {
@@ -52,11 +52,8 @@ class AesSha1Profile implements EncryptionProfile {
   usageKeys(key: Key, usage: number): UsageKeys {
     checkKey(this, key);
     checkUsage(usage);
-    return this.cache.get(key.value, usage, () => ({
-      kc: aesDk(key.value, usageConstant(usage, KC)),
-      ke: aesDk(key.value, usageConstant(usage, KE)),
-      ki: aesDk(key.value, usageConstant(usage, KI)),
-    }));
+    // Each key is derived on first use: decryption needs Ke and Ki, checksums only Kc.
+    return this.cache.get(key.value, usage, () => lazyUsageKeys((c) => aesDk(key.value, usageConstant(usage, c))));
   }
 
   /** The PBKDF2 output before DK(tkey, "kerberos") (RFC 3962 4), exposed for the vectors. */

@@ -7,8 +7,8 @@ import { SpnegoError } from '../../errors.js';
 import { constantTimeEqual } from '../../bytes/index.js';
 import { ChecksumType, EncType } from '../../iana/krb5.js';
 import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt } from './aes-cts.js';
-import { KC, KE, KI, usageConstant } from './rfc3961.js';
-import { DerivedKeyCache, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
+import { KE, usageConstant } from './rfc3961.js';
+import { DerivedKeyCache, lazyUsageKeys, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
 
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF = new TextEncoder().encode('prf');
@@ -64,11 +64,7 @@ class AesSha2Profile implements EncryptionProfile {
   usageKeys(key: Key, usage: number): UsageKeys {
     checkKey(this, key);
     checkUsage(usage);
-    return this.cache.get(key.value, usage, () => ({
-      kc: this.kdf(key.value, usageConstant(usage, KC), this.checksumSize),
-      ke: this.kdf(key.value, usageConstant(usage, KE), this.keySize),
-      ki: this.kdf(key.value, usageConstant(usage, KI), this.checksumSize),
-    }));
+    return this.cache.get(key.value, usage, () => lazyUsageKeys((c) => this.kdf(key.value, usageConstant(usage, c), c === KE ? this.keySize : this.checksumSize)));
   }
 
   /** saltp = enctype-name | 0x00 | salt (RFC 8009 4). */

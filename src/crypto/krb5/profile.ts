@@ -87,6 +87,24 @@ export class DerivedKeyCache<T> {
   }
 }
 
+/** Kc, Ke and Ki of one usage, each derived on first access (the constant byte selects which). */
+export function lazyUsageKeys(derive: (constant: number) => Uint8Array): { readonly kc: Uint8Array; readonly ke: Uint8Array; readonly ki: Uint8Array } {
+  let kc: Uint8Array | undefined;
+  let ke: Uint8Array | undefined;
+  let ki: Uint8Array | undefined;
+  return {
+    get kc() {
+      return (kc ??= derive(0x99));
+    },
+    get ke() {
+      return (ke ??= derive(0xaa));
+    },
+    get ki() {
+      return (ki ??= derive(0x55));
+    },
+  };
+}
+
 /** Password or salt bytes: strings are UTF-8. */
 export function toBytes(s: string | Uint8Array): Uint8Array {
   return typeof s === 'string' ? new TextEncoder().encode(s) : s;
