@@ -15,7 +15,11 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { initiator, acceptor, type SecurityContext } from '../../src/gss/context.js';
 import { OID } from '../../src/iana/oids.js';
-import { decodeSpnegoToken } from '../../src/codec/spnego/spnego-token.js';
+import { decodeSpnegoToken, encodeSpnegoToken } from '../../src/codec/spnego/spnego-token.js';
+import { SpnegoInitiator } from '../../src/spnego/initiator.js';
+import { krb5InitiatorMech } from '../../src/spnego/krb5.js';
+import { ntlmInitiatorMech } from '../../src/spnego/ntlm.js';
+import { issueTicket } from '../helpers/krb5-ticket.js';
 import { readLab, type NtlmLab } from '../helpers/peer.js';
 import { SpnegoPeer, describeSpnego, mechListMicOf } from '../helpers/spnego-peer.js';
 
@@ -424,4 +428,39 @@ test('our SPNEGO initiator with a wrong password -> Apache answers 401 with a re
   } finally {
     agent.destroy();
   }
+});
+
+// --- downgrade ---------------------------------------------------------------------------------
+
+test('man in the middle drops Kerberos from our list on the way to MIT\'s SPNEGO acceptor: MIT refuses our mechListMIC (RFC 4178 5)', async () => {
+  // Our initiator offers [Kerberos, NTLM] with a Kerberos optimistic token; the attacker forwards
+  // [NTLM] only. MIT selects NTLM as if it were our first choice; NTLM's own MIC makes the
+  // mechListMIC exchange required, and our MIC covers the list we really sent.
+  const acc = await peer('gss-accept');
+  const ini = new SpnegoInitiator({
+    mechs: [
+      krb5InitiatorMech({ credential: issueTicket(18).cred }),
+      ntlmInitiatorMech({ credential: { username: `${lab.ntlm.domain}\\${alice.name}`, password: alice.password }, target: 'HTTP/localhost' }),
+    ],
+  });
+  const trace: string[] = [];
+  let tok = await ini.step();
+  tok = encodeSpnegoToken({ framed: true, token: { type: 'negTokenInit', value: { mechTypes: [OID.NTLMSSP] } } });
+  let refused: string | undefined;
+  for (let leg = 0; tok && leg < 4; leg++) {
+    trace.push(`I: ${describeSpnego(tok)}`);
+    const r = await acc.tryStep(tok);
+    const reply = r.token ? new Uint8Array(Buffer.from(r.token, 'base64')) : undefined;
+    if (reply) trace.push(`A: ${describeSpnego(reply)}`);
+    if (!r.ok) {
+      refused = r.error ?? 'refused';
+      break;
+    }
+    if (!reply) break;
+    tok = await ini.step(reply);
+  }
+  assert.ok(refused, `MIT must refuse the downgraded exchange; trace: ${trace.join(' | ')}`);
+  assert.ok(trace.some((l) => l.includes('AUTHENTICATE') && l.includes('mechListMIC')), `our MIC was sent with AUTHENTICATE: ${trace.join(' | ')}`);
+  assert.equal(ini.complete, false);
+  await acc.close();
 });
