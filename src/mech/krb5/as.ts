@@ -159,5 +159,11 @@ function chooseKey(o: AsRequestOptions, info: readonly EtypeInfo2Entry[], ours: 
     const k = o.keys?.find((x) => x.enctype === etype);
     if (k) return k;
   }
+  // Keys need no salt: when the KDC's ETYPE-INFO2 names only its preferred enctype (Samba does),
+  // any key of an enctype we requested can still pre-authenticate.
+  if (o.password === undefined && must === undefined) {
+    const k = o.keys?.find((x) => ours.includes(x.enctype));
+    if (k) return k;
+  }
   throw new SpnegoError('BAD_MECH', 'no key for any enctype the KDC offers');
 }

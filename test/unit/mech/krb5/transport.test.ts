@@ -95,3 +95,18 @@ test('DNS SRV: _kerberos._udp and _tcp records in priority order (injected resol
   const found = await locateKdcsByDns('EXAMPLE.TEST', async (n) => { const r = recs[n]; if (!r) throw new Error('ENOTFOUND'); return r; });
   assert.deepEqual(found, [{ host: 'kdc1.example.test', port: 88, protocol: 'udp' }, { host: 'kdc2.example.test', port: 88, protocol: 'udp' }]);
 });
+
+test('a KDC answering garbage: the AS exchange fails with a typed decode error, not a crash or a hang', async () => {
+  const { asExchange } = await import('../../../../src/mech/krb5/as.js');
+  const { parsePrincipal } = await import('../../../../src/mech/krb5/principal.js');
+  const { SpnegoError } = await import('../../../../src/errors.js');
+  const replies = [Uint8Array.of(0x30, 0x03, 0x02, 0x01), Uint8Array.of(0x6b, 0x80, 0x00), new Uint8Array(0), Uint8Array.of(0x7e, 0x02, 0x30, 0x00)];
+  for (const reply of replies) {
+    const network = { udp: async () => reply, tcp: async () => reply };
+    const kdc = new KdcTransport({ locate: async () => [{ host: '127.0.0.1', port: 88 }], network });
+    await assert.rejects(
+      () => asExchange({ client: parsePrincipal('alice@EXAMPLE.TEST'), password: 'pw', kdc, enctypes: [18] }),
+      (e: unknown) => e instanceof SpnegoError && e.code.startsWith('DECODE_'),
+    );
+  }
+});
