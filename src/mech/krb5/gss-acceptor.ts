@@ -22,7 +22,7 @@ import { constantTimeEqual } from '../../bytes/secret.js';
 import { decodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE, type GssChecksum } from './gss-checksum.js';
 import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache.js';
 import { samePrincipal, type Principal } from './principal.js';
-import { Rfc4121Security } from './cfx.js';
+import { perMessageSecurity, type PerMessage } from './per-message.js';
 import { readKrbCred } from './delegation.js';
 import { ticketPac, type PacIdentity } from './pac.js';
 import type { Credential } from './credential.js';
@@ -52,7 +52,7 @@ type State = 'initial' | 'complete' | 'failed';
 
 export class Krb5Acceptor {
   private state: State = 'initial';
-  private security: Rfc4121Security | undefined;
+  private security: PerMessage | undefined;
   private client: Principal | undefined;
   private ticketPart: EncTicketPart | undefined;
   private checksum: GssChecksum | undefined;
@@ -209,7 +209,7 @@ export class Krb5Acceptor {
   }
 
   private establish(key: Key, acceptorSubkey: boolean, sendSeq: number, recvSeq: number): void {
-    this.security = new Rfc4121Security({ key, role: 'acceptor', acceptorSubkey, sendSeq, recvSeq, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+    this.security = perMessageSecurity({ key, role: 'acceptor', acceptorSubkey, sendSeq, recvSeq, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
     this.state = 'complete';
   }
 
@@ -231,7 +231,7 @@ export class Krb5Acceptor {
     return new SpnegoError(code, text, { outputToken: token, krbError: { code: krbCode, name: undefined, serverTime: err.stime } });
   }
 
-  private sec(): Rfc4121Security {
+  private sec(): PerMessage {
     if (!this.security || this.state !== 'complete') throw new SpnegoError('NO_CONTEXT', 'the Kerberos context is not established');
     return this.security;
   }

@@ -15,7 +15,7 @@ import type { Key } from '../../crypto/krb5/profile.js';
 import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { encodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE } from './gss-checksum.js';
-import { Rfc4121Security } from './cfx.js';
+import { perMessageSecurity, type PerMessage } from './per-message.js';
 import type { Credential } from './credential.js';
 import type { Principal } from './principal.js';
 
@@ -46,7 +46,7 @@ export class Krb5Initiator {
   private cusec = 0;
   private subkey: Key | undefined;
   private seq = 0;
-  private security: Rfc4121Security | undefined;
+  private security: PerMessage | undefined;
   readonly flags: number;
 
   constructor(private readonly o: Krb5InitiatorOptions) {
@@ -156,11 +156,11 @@ export class Krb5Initiator {
 
   private establish(key: Key, acceptorSubkey: boolean, recvSeq: number): void {
     this.securityKey = key;
-    this.security = new Rfc4121Security({ key, role: 'initiator', acceptorSubkey, sendSeq: this.seq, recvSeq: recvSeq >>> 0, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+    this.security = perMessageSecurity({ key, role: 'initiator', acceptorSubkey, sendSeq: this.seq, recvSeq: recvSeq >>> 0, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
     this.state = 'complete';
   }
 
-  private sec(): Rfc4121Security {
+  private sec(): PerMessage {
     if (!this.security || this.state !== 'complete') throw new SpnegoError('NO_CONTEXT', 'the Kerberos context is not established');
     return this.security;
   }

@@ -81,3 +81,18 @@ test('delegation: a forwarded TGT travels in the KRB-CRED of the 0x8003 checksum
   assert.deepEqual(got![0]!.ticketDer, tgt.cred.ticketDer);
   assert.throws(() => makeKrbCred(tgt.cred, svc.cred.sessionKey), { code: 'NO_CRED' }, 'a TGT that is not forwardable');
 });
+
+test('rc4-hmac contexts (weak crypto only): RFC 1964 per-message tokens both ways; refused without the option', async () => {
+  const { cred, keys } = issueTicket(23);
+  await assert.rejects(async () => new Krb5Initiator({ credential: cred }).step(), { code: 'UNAVAILABLE' });
+  const i = new Krb5Initiator({ credential: cred, allowWeakCrypto: true });
+  const a = new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache(), allowWeakCrypto: true });
+  await i.step(await a.step(await i.step()));
+  assert.ok(i.complete && a.complete);
+  const m = new TextEncoder().encode('rc4 payload');
+  const w = i.wrap(m, { encrypt: true });
+  assert.equal(w[0], 0x60, 'RFC 1964 framing (0x60), not a CFX 05 04 token');
+  assert.deepEqual(a.unwrap(w).message, m);
+  assert.deepEqual(i.unwrap(a.wrap(m)).message, m);
+  a.verifyMic(m, i.getMic(m));
+});
