@@ -153,6 +153,10 @@ class SambaPeer:
         self.role = role
         if role == "samba-accept":
             cmd.append("--helper-protocol=gss-spnego")
+            # With a service keytab the helper accepts Kerberos too (else only the DC's own keys).
+            kt = os.environ.get("LAB_ACCEPTOR_KEYTAB")
+            if kt:
+                cmd += ["--option=kerberos method=dedicated keytab", "--option=dedicated keytab file=FILE:" + kt]
         else:
             cmd += ["--helper-protocol=gss-spnego-client", "--username=" + args.user,
                     "--domain=" + (args.domain or ""), "--password=" + (args.password or "")]

@@ -464,3 +464,20 @@ test('man in the middle drops Kerberos from our list on the way to MIT\'s SPNEGO
   assert.equal(ini.complete, false);
   await acc.close();
 });
+
+test('our SPNEGO initiator with Kerberos (ticket from the Samba AD KDC) -> Samba ntlm_auth gss-spnego with the HTTP keytab: AF SAMBA\\alice', async () => {
+  const { Krb5Client } = await import('../../src/mech/krb5/client.js');
+  const { loadKrb5Config } = await import('../../src/mech/krb5/config/index.js');
+  const samba = (lab as unknown as { samba: { realm: string; domain: string; krb5Conf: string; httpKeytab: string; serviceAccount: { spn: string } } }).samba;
+  const acc = await peer('samba-accept', { env: { LAB_ACCEPTOR_KEYTAB: samba.httpKeytab, KRB5_CONFIG: samba.krb5Conf } });
+  const client = new Krb5Client({ config: loadKrb5Config({ files: [samba.krb5Conf] }) });
+  const target = samba.serviceAccount.spn.split('@')[0]!.replace('/', '@');
+  const ini = initiator({ mech: 'negotiate', target, credential: { username: `alice@${samba.realm}`, password: samAlice.password }, krb5Client: client, forbidNtlm: true });
+  const run = await initiate(ini, acc);
+  assert.equal(run.error, undefined, `our initiator failed: ${String(run.error)}; trace ${run.trace.join(' | ')}`);
+  assert.equal(run.last.ok, true, `Samba refused us: ${run.last.error}; trace ${run.trace.join(' | ')}`);
+  assert.match(run.trace[0]!, /negTokenInit/);
+  assert.equal(ini.mech, 'kerberos');
+  assert.equal(String(run.last.user), `${samba.domain}\\alice`);
+  await acc.close();
+});
