@@ -11,6 +11,7 @@ import { NEG_HINTS_IGNORE_NAME } from '../codec/spnego/neg-token-init2.js';
 import type { NegTokenResp } from '../codec/spnego/neg-token-resp.js';
 import type { NegTokenInit } from '../codec/spnego/neg-token-init.js';
 import type { MechCandidate, MechContext } from './mech.js';
+import { EstablishedContext } from './established.js';
 import { isDuplicateResponseTokenMic, isNegoEx, micExchangeNeeded, sameMech } from './rules.js';
 
 type State = 'start' | 'hinted' | 'negotiating' | 'complete' | 'failed';
@@ -20,7 +21,7 @@ export interface SpnegoAcceptorOptions {
   readonly mechs: readonly MechCandidate[];
 }
 
-export class SpnegoAcceptor {
+export class SpnegoAcceptor extends EstablishedContext {
   private state: State = 'start';
   private mechTypesDer: Uint8Array = new Uint8Array(0);
   private selectedOid: string | undefined;
@@ -31,6 +32,7 @@ export class SpnegoAcceptor {
   private micReceived = false;
 
   constructor(private readonly opts: SpnegoAcceptorOptions) {
+    super();
     if (opts.mechs.length === 0) throw new SpnegoError('NO_CRED', 'no mechanism to accept');
   }
 
@@ -185,24 +187,7 @@ export class SpnegoAcceptor {
     return encodeSpnegoToken({ framed: false, token: { type: 'negTokenResp', value } });
   }
 
-  getMic(m: Uint8Array): Uint8Array {
-    return this.established().getMic(m);
-  }
-  verifyMic(m: Uint8Array, mic: Uint8Array): void {
-    this.established().verifyMic(m, mic);
-  }
-  wrap(m: Uint8Array, o?: { encrypt?: boolean }): Uint8Array {
-    const c = this.established();
-    if (!c.wrap) throw new SpnegoError('UNAVAILABLE', 'the mechanism has no wrap');
-    return c.wrap(m, o);
-  }
-  unwrap(t: Uint8Array): Uint8Array {
-    const c = this.established();
-    if (!c.unwrap) throw new SpnegoError('UNAVAILABLE', 'the mechanism has no unwrap');
-    return c.unwrap(t);
-  }
-  private established(): MechContext {
-    if (!this.complete || !this.ctx) throw new SpnegoError('NO_CONTEXT', 'the context is not established');
+  protected get current(): MechContext | undefined {
     return this.ctx;
   }
 }

@@ -7,6 +7,7 @@ import { decodeSpnegoToken, encodeSpnegoToken } from '../codec/spnego/spnego-tok
 import { encodeMechTypeList } from '../codec/spnego/mech-type-list.js';
 import type { NegTokenResp } from '../codec/spnego/neg-token-resp.js';
 import type { MechCandidate, MechContext } from './mech.js';
+import { EstablishedContext } from './established.js';
 import {
   emptyTokenAfterCompletion,
   isDuplicateResponseTokenMic,
@@ -23,7 +24,7 @@ export interface SpnegoInitiatorOptions {
   readonly mechs: readonly MechCandidate[];
 }
 
-export class SpnegoInitiator {
+export class SpnegoInitiator extends EstablishedContext {
   private state: State = 'start';
   private mechList: MechCandidate[] = [];
   private mechTypesDer: Uint8Array = new Uint8Array(0);
@@ -35,6 +36,7 @@ export class SpnegoInitiator {
   private micReceived = false;
 
   constructor(private readonly opts: SpnegoInitiatorOptions) {
+    super();
     if (opts.mechs.length === 0) throw new SpnegoError('NO_CRED', 'no mechanism to negotiate');
   }
 
@@ -249,24 +251,7 @@ export class SpnegoInitiator {
     return mine === undefined ? undefined : encodeSpnegoToken({ framed: false, token: { type: 'negTokenResp', value: { negState: 'accept-completed', mechListMIC: mine } } });
   }
 
-  getMic(m: Uint8Array): Uint8Array {
-    return this.established().getMic(m);
-  }
-  verifyMic(m: Uint8Array, mic: Uint8Array): void {
-    this.established().verifyMic(m, mic);
-  }
-  wrap(m: Uint8Array, o?: { encrypt?: boolean }): Uint8Array {
-    const c = this.established();
-    if (!c.wrap) throw new SpnegoError('UNAVAILABLE', 'the mechanism has no wrap');
-    return c.wrap(m, o);
-  }
-  unwrap(t: Uint8Array): Uint8Array {
-    const c = this.established();
-    if (!c.unwrap) throw new SpnegoError('UNAVAILABLE', 'the mechanism has no unwrap');
-    return c.unwrap(t);
-  }
-  private established(): MechContext {
-    if (!this.complete || !this.ctx) throw new SpnegoError('NO_CONTEXT', 'the context is not established');
+  protected get current(): MechContext | undefined {
     return this.ctx;
   }
 }

@@ -13,7 +13,6 @@ import { methodDataCodec } from '../../codec/krb5/method-data.js';
 import { etypeInfo2Codec, type EtypeInfo2Entry } from '../../codec/krb5/etype-info2.js';
 import { paEncTsEncCodec } from '../../codec/krb5/pa-enc-ts-enc.js';
 import { encryptedDataCodec } from '../../codec/krb5/encrypted-data.js';
-import { ticketCodec } from '../../codec/krb5/ticket.js';
 import { kerbPaPacRequestCodec } from '../../codec/krb5/pa-pac-request.js';
 import { flagsFromNames } from '../../codec/krb5/kerberos-flags.js';
 import type { PaData } from '../../codec/krb5/pa-data.js';
@@ -22,7 +21,7 @@ import type { Key } from '../../crypto/krb5/profile.js';
 import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
-import type { Credential } from './credential.js';
+import { credentialFromReply, type Credential } from './credential.js';
 
 export interface KdcSender {
   send(realm: string, request: Uint8Array): Promise<Uint8Array>;
@@ -131,18 +130,7 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   if (!o.canonicalize && !o.enterprise && (!samePrincipal(part.sname, server.name) || part.srealm !== server.realm)) {
     throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP names another server than the one we asked for');
   }
-  return {
-    client: { name: rep.cname, realm: rep.crealm },
-    server: { name: part.sname, realm: part.srealm },
-    ticket: rep.ticket,
-    ticketDer: ticketCodec.encode(rep.ticket),
-    sessionKey: { enctype: part.key.keytype, value: part.key.keyvalue },
-    flags: part.flags,
-    authtime: part.authtime,
-    starttime: part.starttime,
-    endtime: part.endtime,
-    renewTill: part.renewTill,
-  };
+  return credentialFromReply(rep, part);
 }
 
 /** The key for the KDC's preferred enctype among ours: from the password with its salt, or from the keys. */

@@ -4,6 +4,9 @@ import type { Key } from '../../crypto/krb5/profile.js';
 import type { Ticket } from '../../codec/krb5/ticket.js';
 import type { KerberosFlags } from '../../codec/krb5/kerberos-flags.js';
 import type { Principal } from './principal.js';
+import type { KdcRep } from '../../codec/krb5/kdc-rep.js';
+import type { EncKdcRepPart } from '../../codec/krb5/enc-kdc-rep-part.js';
+import { ticketCodec } from '../../codec/krb5/ticket.js';
 
 export interface Credential {
   readonly client: Principal;
@@ -28,4 +31,20 @@ export interface ServiceKey {
   readonly principal: Principal;
   readonly kvno: number;
   readonly key: Key;
+}
+
+/** The credential a KDC reply grants (RFC 4120 3.1.5 / 3.3.3): names from the reply, the rest from its decrypted part. */
+export function credentialFromReply(rep: KdcRep, part: EncKdcRepPart): Credential {
+  return {
+    client: { name: rep.cname, realm: rep.crealm },
+    server: { name: part.sname, realm: part.srealm },
+    ticket: rep.ticket,
+    ticketDer: ticketCodec.encode(rep.ticket),
+    sessionKey: { enctype: part.key.keytype, value: part.key.keyvalue },
+    flags: part.flags,
+    authtime: part.authtime,
+    starttime: part.starttime,
+    endtime: part.endtime,
+    renewTill: part.renewTill,
+  };
 }

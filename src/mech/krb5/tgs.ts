@@ -10,7 +10,6 @@ import { encTgsRepPartCodec } from '../../codec/krb5/enc-kdc-rep-part.js';
 import { krbErrorCodec } from '../../codec/krb5/krb-error.js';
 import { authenticatorCodec } from '../../codec/krb5/authenticator.js';
 import { apReqCodec } from '../../codec/krb5/ap-req.js';
-import { ticketCodec } from '../../codec/krb5/ticket.js';
 import { flagsFromNames, flagsFromBits, hasFlag } from '../../codec/krb5/kerberos-flags.js';
 import type { KdcReqBody } from '../../codec/krb5/kdc-req-body.js';
 import { getProfile } from '../../crypto/krb5/registry.js';
@@ -18,7 +17,7 @@ import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
 import type { KdcSender } from './as.js';
-import type { Credential } from './credential.js';
+import { credentialFromReply, type Credential } from './credential.js';
 
 export interface TgsRequestOptions {
   readonly tgt: Credential;
@@ -102,18 +101,7 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
   }
   const part = encTgsRepPartCodec.decode(plain);
   if (part.nonce !== body.nonce && (part.nonce >>> 0) !== body.nonce) throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP nonce does not match our request');
-  return {
-    client: { name: rep.cname, realm: rep.crealm },
-    server: { name: part.sname, realm: part.srealm },
-    ticket: rep.ticket,
-    ticketDer: ticketCodec.encode(rep.ticket),
-    sessionKey: { enctype: part.key.keytype, value: part.key.keyvalue },
-    flags: part.flags,
-    authtime: part.authtime,
-    starttime: part.starttime,
-    endtime: part.endtime,
-    renewTill: part.renewTill,
-  };
+  return credentialFromReply(rep, part);
 }
 
 /** A service ticket for `server`, following referrals across realms. */
