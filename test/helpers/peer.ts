@@ -64,26 +64,34 @@ export function labPeerEnv(lab: NtlmLab): Record<string, string> {
   };
 }
 
-export class NtlmPeer {
+/**
+ * A long-lived python peer (scripts/lab/*_peer.py) spoken to over stdin/stdout, one JSON object
+ * per line: every call has a timeout, close() ends the child.
+ */
+export class LabPeer {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: Interface;
   private readonly queue: string[] = [];
   private waiter: ((line: string | null) => void) | undefined;
   private closed = false;
-  private stderr = '';
+  protected stderr = '';
   private readonly emptyCcacheDir: string;
   readonly timeoutMs: number;
 
-  private constructor(readonly role: PeerRole, opts: PeerOptions) {
+  protected constructor(
+    private readonly script: string,
+    readonly role: PeerRole,
+    opts: PeerOptions,
+  ) {
     this.timeoutMs = opts.timeoutMs ?? 15_000;
-    const args = [repoPath('scripts/lab/ntlm_peer.py'), role];
+    const args = [repoPath('scripts/lab', script), role];
     if (opts.target) args.push('--target', opts.target);
     if (opts.user) args.push('--user', opts.user);
     if (opts.domain !== undefined) args.push('--domain', opts.domain);
     if (opts.password !== undefined) args.push('--password', opts.password);
     if (opts.flags) args.push('--flags', opts.flags);
     // No Kerberos ticket may leak in: an empty credential cache of our own.
-    this.emptyCcacheDir = mkdtempSync(join(tmpdir(), 'ntlm-peer-'));
+    this.emptyCcacheDir = mkdtempSync(join(tmpdir(), 'lab-peer-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       KRB5CCNAME: `FILE:${join(this.emptyCcacheDir, 'cc')}`,
@@ -112,12 +120,11 @@ export class NtlmPeer {
     });
   }
 
-  /** Spawns the peer and waits for its {"ready": role} line. */
-  static async start(role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
-    const p = new NtlmPeer(role, opts);
+  /** Waits for the peer's {"ready": role} line. */
+  protected static async ready<T extends LabPeer>(p: T): Promise<T> {
     try {
       const r = await p.read();
-      if (!r.ok || r.ready !== role) throw new Error(`ntlm_peer.py ${role} did not start: ${JSON.stringify(r)}`);
+      if (!r.ok || r.ready !== p.role) throw new Error(`${p.script} ${p.role} did not start: ${JSON.stringify(r)}`);
     } catch (e) {
       await p.close();
       throw e;
@@ -125,24 +132,19 @@ export class NtlmPeer {
     return p;
   }
 
-  /** Spawns a peer with the lab's environment. */
-  static async startLab(lab: NtlmLab, role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
-    return NtlmPeer.start(role, { python: lab.python, ...opts, env: { ...labPeerEnv(lab), ...opts.env } });
-  }
-
   private read(): Promise<PeerReply> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new Error(`ntlm_peer.py ${this.role}: no answer within ${this.timeoutMs} ms; stderr: ${this.stderr}`));
+        reject(new Error(`${this.script} ${this.role}: no answer within ${this.timeoutMs} ms; stderr: ${this.stderr}`));
       }, this.timeoutMs);
       const done = (line: string | null) => {
         clearTimeout(timer);
-        if (line === null) return reject(new Error(`ntlm_peer.py ${this.role} exited; stderr: ${this.stderr}`));
+        if (line === null) return reject(new Error(`${this.script} ${this.role} exited; stderr: ${this.stderr}`));
         try {
           resolve(JSON.parse(line) as PeerReply);
         } catch {
-          reject(new Error(`ntlm_peer.py ${this.role}: not JSON: ${line}; stderr: ${this.stderr}`));
+          reject(new Error(`${this.script} ${this.role}: not JSON: ${line}; stderr: ${this.stderr}`));
         }
       };
       const queued = this.queue.shift();
@@ -154,7 +156,7 @@ export class NtlmPeer {
 
   /** Sends one request, returns the reply whether ok or not. */
   async call(req: Record<string, unknown>): Promise<PeerReply> {
-    if (this.closed) throw new Error(`ntlm_peer.py ${this.role} is closed; stderr: ${this.stderr}`);
+    if (this.closed) throw new Error(`${this.script} ${this.role} is closed; stderr: ${this.stderr}`);
     this.child.stdin.write(`${JSON.stringify(req)}\n`);
     return this.read();
   }
@@ -162,19 +164,22 @@ export class NtlmPeer {
   /** Like call, but throws on {"ok": false}. */
   async must(req: Record<string, unknown>): Promise<PeerReply> {
     const r = await this.call(req);
-    if (!r.ok) throw new Error(`ntlm_peer.py ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
+    if (!r.ok) throw new Error(`${this.script} ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
     return r;
   }
 
-  /** One handshake leg; the reply's token (if any) as bytes. */
-  async step(token?: Uint8Array): Promise<{ token: Uint8Array | undefined; complete: boolean; reply: PeerReply }> {
-    const r = await this.must({ op: 'step', token: token ? b64(token) : null });
+  /**
+   * One handshake leg; the reply's token (if any) as bytes. `final` (spnego_peer.py samba-init):
+   * the acceptor said it completed, so the helper gets "AF <token>".
+   */
+  async step(token?: Uint8Array, final = false): Promise<{ token: Uint8Array | undefined; complete: boolean; reply: PeerReply }> {
+    const r = await this.must({ op: 'step', token: token ? b64(token) : null, ...(final ? { final } : {}) });
     return { token: r.token ? unb64(r.token) : undefined, complete: r.complete === true, reply: r };
   }
 
   /** The raw reply of a step, for legs that are expected to fail. */
-  async tryStep(token?: Uint8Array): Promise<PeerReply> {
-    return this.call({ op: 'step', token: token ? b64(token) : null });
+  async tryStep(token?: Uint8Array, final = false): Promise<PeerReply> {
+    return this.call({ op: 'step', token: token ? b64(token) : null, ...(final ? { final } : {}) });
   }
 
   async wrap(data: Uint8Array, conf: boolean): Promise<{ token: Uint8Array; encrypted: boolean }> {
@@ -226,6 +231,18 @@ export class NtlmPeer {
     }
     this.lines.close();
     rmSync(this.emptyCcacheDir, { recursive: true, force: true });
+  }
+}
+
+/** scripts/lab/ntlm_peer.py: gss-ntlmssp (python-gssapi) and Samba ntlm_auth NTLM peers. */
+export class NtlmPeer extends LabPeer {
+  static async start(role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
+    return LabPeer.ready(new NtlmPeer('ntlm_peer.py', role, opts));
+  }
+
+  /** Spawns a peer with the lab's environment. */
+  static async startLab(lab: NtlmLab, role: PeerRole, opts: PeerOptions = {}): Promise<NtlmPeer> {
+    return NtlmPeer.start(role, { python: lab.python, ...opts, env: { ...labPeerEnv(lab), ...opts.env } });
   }
 }
 
