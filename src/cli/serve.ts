@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { SpnegoError } from '../errors.js';
 import type { AcceptorOptions } from '../gss/context.js';
 import { negotiateHandler, type NegotiateEvent, type NegotiateIdentity } from '../http/server/index.js';
+import { RedisReplayCache } from '../mech/krb5/redis-replay-cache.js';
 
 const HELP = `usage: spnego serve [--host 127.0.0.1] [--port 8080] [--ntlm-users FILE] [--ntlm-domain NAME]
-                    [--ntlm-scheme] [--keytab FILE]
+                    [--ntlm-scheme] [--keytab FILE] [--redis HOST:PORT]
 
 A protected echo server: every request must authenticate with HTTP Negotiate (RFC 4559); the 200
 answers JSON { principal, mech, domain, mic: { required, sent, received } }, and carries the
@@ -25,6 +26,10 @@ Stops cleanly on SIGINT/SIGTERM.
   --ntlm-domain NAME the NetBIOS domain the NTLM CHALLENGE announces (default WORKGROUP)
   --ntlm-scheme      also offer and accept 'WWW-Authenticate: NTLM' (off by default)
   --keytab FILE      Kerberos service keys (MIT keytab; default KRB5_KTNAME when set)
+  --redis HOST:PORT  Kerberos replay cache in Redis (SET NX PX per authenticator), shared by every
+                     serve process pointed at it: an AP-REQ accepted by one is refused by the others.
+                     Fails closed: with Redis unreachable, Kerberos authentications are refused (401).
+                     Default: an in-process replay cache.
 `;
 
 /** The 200's body: who authenticated and how. */
@@ -49,6 +54,7 @@ export interface ServeOptions {
   readonly credential: AcceptorOptions['credential'];
   readonly ntlm?: AcceptorOptions['ntlm'];
   readonly ntlmScheme?: boolean;
+  readonly replayCache?: AcceptorOptions['replayCache'];
   readonly log?: (line: string) => void;
 }
 
@@ -66,6 +72,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       credential: opts.credential,
       ...(opts.ntlm ? { ntlm: opts.ntlm } : {}),
       ...(opts.ntlmScheme ? { ntlmScheme: true } : {}),
+      ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
       onEvent: (e) => log(eventLine(e)),
     },
     (req, res) => {
@@ -95,6 +102,14 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+/** `HOST:PORT` or `[v6]:PORT`. */
+export function parseHostPort(v: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(v);
+  const port = Number(m?.[3]);
+  if (!m || port < 1 || port > 65535) throw new SpnegoError('BAD_ARGUMENT', `--redis must be HOST:PORT, got ${JSON.stringify(v)}`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
 export async function runServe(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -106,6 +121,7 @@ export async function runServe(args: string[]): Promise<number> {
       'ntlm-domain': { type: 'string' },
       'ntlm-scheme': { type: 'boolean', default: false },
       keytab: { type: 'string' },
+      redis: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -119,6 +135,7 @@ export async function runServe(args: string[]): Promise<number> {
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new SpnegoError('BAD_ARGUMENT', `--port must be 0..65535, got ${JSON.stringify(values.port)}`);
+  const redis = values.redis === undefined ? undefined : parseHostPort(values.redis);
   const keytabName = values.keytab ?? process.env['KRB5_KTNAME'];
   // Keys are read once here, not on every handshake.
   const keys = keytabName ? serviceKeysFromKeytab(readKeytab(keytabName)) : undefined;
@@ -131,21 +148,27 @@ export async function runServe(args: string[]): Promise<number> {
       throw new SpnegoError('NO_CRED', `cannot read the NTLM user file ${file}`);
     }
   }
+  if (redis && !keys) throw new SpnegoError('BAD_ARGUMENT', '--redis is a Kerberos replay cache: it needs --keytab (or KRB5_KTNAME)');
+  const replayCache = redis ? new RedisReplayCache(redis) : undefined;
   const running = await startServe({
     host: values.host,
     port,
     credential: { ...(file ? { ntlmUsers: file } : {}), ...(keys ? { keytab: keys } : {}) },
     ...(values['ntlm-domain'] ? { ntlm: { netbiosDomain: values['ntlm-domain'] } } : {}),
     ntlmScheme: values['ntlm-scheme'],
+    ...(replayCache ? { replayCache } : {}),
   });
-  const from = [keys ? `Kerberos keys from ${keytabName}` : '', file ? `NTLM users from ${file}` : ''].filter(Boolean).join('; ');
+  const from = [keys ? `Kerberos keys from ${keytabName}` : '', redis ? `replay cache redis://${values.redis}` : '', file ? `NTLM users from ${file}` : ''].filter(Boolean).join('; ');
   process.stderr.write(`spnego serve: listening on ${running.url} (Negotiate${values['ntlm-scheme'] ? ', NTLM' : ''}; ${from})\n`);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       process.stderr.write(`spnego serve: ${sig}, stopping\n`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      void running.close().then(resolve);
+      void running.close().then(() => {
+        replayCache?.close();
+        resolve();
+      });
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');

@@ -100,7 +100,9 @@ export interface NegotiateAuthenticatorOptions {
   /** NTLM names for the CHALLENGE (acceptor()'s `ntlm`). */
   readonly ntlm?: AcceptorOptions['ntlm'];
   readonly channelBindings?: AcceptorOptions['channelBindings'];
-  /** Make the per-connection context yourself (overrides credential/ntlm/channelBindings). */
+  /** Kerberos replay cache (acceptor()'s `replayCache`), e.g. a RedisReplayCache shared by several server processes. */
+  readonly replayCache?: AcceptorOptions['replayCache'];
+  /** Make the per-connection context yourself (overrides credential/ntlm/channelBindings/replayCache). */
   readonly createContext?: () => SecurityContext;
   /**
    * Also offer Basic (off by default): `Basic realm="<realm>"` in the challenge; credentials are
@@ -210,6 +212,7 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
         credential: opts.credential ?? {},
         ...(opts.ntlm ? { ntlm: opts.ntlm } : {}),
         ...(opts.channelBindings ? { channelBindings: opts.channelBindings } : {}),
+        ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
       }));
   if (!opts.createContext) createContext(); // fail now (e.g. no user file), not on the first request
   const basicRealm = opts.basic ? (opts.basic.realm ?? 'spnego').replace(/["\\]/g, '') : undefined;
