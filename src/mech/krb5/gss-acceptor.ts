@@ -163,6 +163,7 @@ export class Krb5Acceptor {
     this.sessionKey = sessionKey;
     let auth: Authenticator;
     try {
+      if (apReq.authenticator.etype !== sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator is not encrypted with the enctype of the ticket session key');
       auth = authenticatorCodec.decode(getProfile(apReq.authenticator.etype, weak).decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator does not decrypt with the ticket session key');

@@ -140,6 +140,7 @@ export class Krb5Initiator {
     const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
     let plain: Uint8Array;
     try {
+      if (t.message.encPart.etype !== cred.sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the AP-REP is not encrypted with the enctype of the session key');
       plain = getProfile(t.message.encPart.etype, weak).decrypt(cred.sessionKey, KeyUsage.AP_REP_ENCPART, t.message.encPart.cipher);
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('BAD_MIC', 'the AP-REP does not decrypt with the session key: mutual authentication failed');
