@@ -1,6 +1,7 @@
 // The short fuzz run inside `npm test`: every target of test/fuzz/targets.ts gets FUZZ_SHORT_RUNS
 // (default 2,000) seeded, mutated and random inputs through the same engine as `npm run fuzz`;
-// only SpnegoError may come out, no input may take over 100 ms, the heap stays bounded.
+// only SpnegoError may come out (never with the caller-mistake code BAD_ARGUMENT), no input may
+// take over 100 ms, the heap stays bounded.
 // Also checks that the deep seeds really are deep (they complete the handshake), and that the
 // engine reports the failures it exists to find.
 import { test } from 'node:test';
@@ -32,14 +33,14 @@ test('the in-process seeds of the state machines complete their handshakes (muta
 });
 
 for (const t of TARGETS) {
-  test(`fuzz ${t.name}: ${RUNS} inputs, only SpnegoError, each under 100 ms`, { timeout: 60_000 }, async () => {
+  test(`fuzz ${t.name}: ${RUNS} inputs, only SpnegoError (not BAD_ARGUMENT), each under 100 ms`, { timeout: 60_000 }, async () => {
     const s = await fuzzTarget(t, { runs: RUNS, seed: SEED });
     if (s.finding) assert.fail(`${describeFinding(s.finding)}\ninput hex: ${inputToHex(s.finding.input)}`);
     assert.equal(s.executions, RUNS);
   });
 }
 
-test('the engine reports an untyped exception, a slow input and keeps SpnegoError codes', async () => {
+test('the engine reports an untyped exception, a BAD_ARGUMENT, a slow input, and counts SpnegoError codes', async () => {
   const base = { kind: 'bytes' as const, covers: 'engine self-test', seeds: [new Uint8Array([1, 2, 3])] };
   const untyped: FuzzTarget = { ...base, name: 'self:untyped', run: (b: Uint8Array) => { if (b.length !== 3) throw new TypeError('boom'); } };
   const u = await fuzzTarget(untyped, { runs: 500, seed: 1 });
@@ -50,6 +51,10 @@ test('the engine reports an untyped exception, a slow input and keeps SpnegoErro
   const s = await fuzzTarget(slow, { runs: 5000, seed: 1 });
   assert.equal(s.finding?.reason, 'slow');
   assert.equal(s.finding.input.length, 0);
+
+  const caller: FuzzTarget = { ...base, name: 'self:caller', run: (b: Uint8Array) => { if (b.length > 3) throw new SpnegoError('BAD_ARGUMENT', 'x'); } };
+  const c = await fuzzTarget(caller, { runs: 500, seed: 1 });
+  assert.equal(c.finding?.reason, 'caller-code');
 
   const typedOnly: FuzzTarget = { ...base, name: 'self:typed', run: () => { throw new SpnegoError('DECODE_TRUNCATED', 'x'); } };
   const k = await fuzzTarget(typedOnly, { runs: 100, seed: 1 });

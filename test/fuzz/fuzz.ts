@@ -3,7 +3,7 @@
 // For each target (test/fuzz/targets.ts) it runs N inputs (or until S seconds pass): mutations of
 // the seeds (bit flips, byte sets, truncation, insertion, deletion, splicing two seeds, length
 // fields bumped to huge values) and pure random inputs. An input fails when anything but a
-// SpnegoError escapes, when it takes more than 100 ms, or when the heap grows past a bound. A
+// SpnegoError escapes, when a SpnegoError carries a caller-mistake code (BAD_ARGUMENT), when it takes more than 100 ms, or when the heap grows past a bound. A
 // failing input is written as hex to fuzz-findings/ and the process exits 1.
 // test/fuzz/all-targets.test.ts runs the same engine briefly inside `npm test`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ export const MAX_MS = 100;
 /** heapUsed + arrayBuffers above this after an input is "unbounded allocation". */
 export const MAX_HEAP_BYTES = 768 * 1024 * 1024;
 const MAX_LEN = 64 * 1024;
+/** Codes that mean "the caller misused the API": hostile input must never produce them. */
+export const CALLER_CODES: ReadonlySet<string> = new Set(['BAD_ARGUMENT']);
 
 // ---------------------------------------------------------------- PRNG (xorshift128+, seeded)
 
@@ -152,7 +154,7 @@ export function mutateText(rng: Rng, seeds: readonly string[]): string {
 
 export interface Finding {
   readonly target: string;
-  readonly reason: 'exception' | 'slow' | 'memory';
+  readonly reason: 'exception' | 'caller-code' | 'slow' | 'memory';
   readonly input: Uint8Array | string;
   readonly ms: number;
   readonly error?: unknown;
@@ -169,13 +171,13 @@ export interface RunStats {
 }
 
 /** Runs one input and classifies it. Returns the time taken and the SpnegoError code when one came out. */
-export async function runOne(t: FuzzTarget, input: Uint8Array | string): Promise<{ ms: number; code?: string; error?: unknown }> {
+export async function runOne(t: FuzzTarget, input: Uint8Array | string): Promise<{ ms: number; code?: string; spnegoError?: SpnegoError; error?: unknown }> {
   const t0 = performance.now();
   try {
     await (t.run as (i: Uint8Array | string) => void | Promise<void>)(input);
   } catch (e) {
     const ms = performance.now() - t0;
-    if (e instanceof SpnegoError) return { ms, code: e.code };
+    if (e instanceof SpnegoError) return { ms, code: e.code, spnegoError: e };
     return { ms, error: e };
   }
   return { ms: performance.now() - t0 };
@@ -202,6 +204,10 @@ export async function fuzzTarget(t: FuzzTarget, o: { runs: number; seconds?: num
     }
     if (r.error !== undefined) {
       stats.finding = { target: t.name, reason: 'exception', input, ms: r.ms, error: r.error };
+      break;
+    }
+    if (r.code !== undefined && CALLER_CODES.has(r.code)) {
+      stats.finding = { target: t.name, reason: 'caller-code', input, ms: r.ms, error: r.spnegoError };
       break;
     }
     if (r.ms > maxMs) {
@@ -273,7 +279,8 @@ async function main(argv: string[]): Promise<number> {
     const r = await runOne(t, input);
     console.log(`${t.name}: ${r.ms.toFixed(2)} ms, ${r.error !== undefined ? 'UNTYPED ERROR' : r.code ? `SpnegoError ${r.code}` : 'ok'}`);
     if (r.error !== undefined) console.log(r.error instanceof Error ? r.error.stack : r.error);
-    return r.error !== undefined || r.ms > MAX_MS ? 1 : 0;
+    if (r.spnegoError) console.log(r.spnegoError.stack);
+    return r.error !== undefined || r.ms > MAX_MS || (r.code !== undefined && CALLER_CODES.has(r.code)) ? 1 : 0;
   }
 
   const targets = only ? TARGETS.filter((t) => t.name === only || t.name.startsWith(`${only}:`) || (only.endsWith('*') && t.name.startsWith(only.slice(0, -1)))) : TARGETS;
