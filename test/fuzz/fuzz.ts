@@ -296,6 +296,13 @@ async function main(argv: string[]): Promise<number> {
       `${t.name.padEnd(34)} ${String(s.executions).padStart(9)} execs ${(s.executions / s.seconds).toFixed(0).padStart(7)}/s ` +
         `codes [${[...s.codes].sort().join(' ')}] slowest ${s.slowestMs.toFixed(2)} ms (${preview(s.slowestInput)})`,
     );
+    if (!s.finding && s.slowestInput !== undefined && s.slowestMs > MAX_MS / 2) {
+      // Not a finding (a second run was fast, or it is under the bound), but worth a --replay.
+      mkdirSync('fuzz-findings', { recursive: true });
+      const file = `fuzz-findings/${t.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-slowest.hex`;
+      writeFileSync(file, inputToHex(s.slowestInput) + '\n');
+      console.log(`  slowest input written to ${file}`);
+    }
     if (s.finding) {
       failed++;
       mkdirSync('fuzz-findings', { recursive: true });
