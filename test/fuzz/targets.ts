@@ -154,14 +154,18 @@ const ntlmAcceptorOptions: NtlmAcceptorOptions = { store, netbiosDomain: 'EXAMPL
 const ntlmInitiatorOptions = { credential: { username: 'EXAMPLE\\alice', password: 'Alice-Pass-1' }, target: 'HTTP/web.example.test', random: fixedRandom, now: () => FIXED_NOW };
 
 /** A raw NTLM NEGOTIATE and the AUTHENTICATE that completes against an acceptor with the fixed challenge. */
-async function ntlmExchange(): Promise<{ negotiate: Uint8Array; authenticate: Uint8Array }> {
+async function ntlmExchange(): Promise<{ negotiate: Uint8Array; authenticate: Uint8Array; acceptor: NtlmAcceptor; wrap: Uint8Array[]; mic: Uint8Array[] }> {
   const i = new NtlmInitiator(ntlmInitiatorOptions);
   const a = new NtlmAcceptor(ntlmAcceptorOptions);
   const negotiate = (await i.step())!;
   const authenticate = (await i.step((await a.step(negotiate))!))!;
   await a.step(authenticate);
   if (!a.complete) throw new Error('fuzz setup: the NTLM exchange did not complete');
-  return { negotiate, authenticate };
+  const msg = new TextEncoder().encode('hello, fuzz');
+  // Sealed, signed-only and a MIC, from the initiator's side of the established context.
+  const wrap = [i.wrap(msg), i.wrap(msg, { encrypt: false }), i.wrap(new Uint8Array(0))];
+  const mic = [i.getMic(msg)];
+  return { negotiate, authenticate, acceptor: a, wrap, mic };
 }
 
 /** SPNEGO/NTLM: the initiator's first token and its second, valid against an acceptor with the fixed challenge. */
@@ -387,6 +391,8 @@ export const TARGETS: readonly FuzzTarget[] = [
     async (b) => void (await new Krb5Acceptor({ keys: TICKET.keys, replayCache: new MemoryReplayCache(), now: krb5Now }).step(b))),
   bytes('krb5-acceptor:unwrap', 'Krb5Acceptor.unwrap/verifyMic on an established context (RFC 4121 wrap and MIC tokens)', [...KRB5.wrap, ...KRB5.mic], (b) =>
     several(() => KRB5.acceptor.unwrap(b), () => KRB5.acceptor.verifyMic(krb5Msg, b))),
+  bytes('ntlm-acceptor:unwrap', 'NtlmAcceptor.unwrap/verifyMic on an established context (MS-NLMP 3.4 sealed and signed messages)', [...NTLM.wrap, ...NTLM.mic], (b) =>
+    several(() => NTLM.acceptor.unwrap(b), () => NTLM.acceptor.verifyMic(krb5Msg, b))),
   text('http:authenticator', 'src/http/server/authenticator.ts createNegotiateAuthenticator().authenticate: one Authorization value per line, one connection',
     HTTP_SEEDS,
     async (s) => {
