@@ -17,6 +17,8 @@ export interface Krb5ClientOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly network?: NetworkIO;
   readonly now?: () => Date;
+  /** Per KDC attempt (UDP, then TCP), in ms; default 1000 (KdcTransport). */
+  readonly timeoutMs?: number;
 }
 
 export interface TgtOptions {
@@ -40,6 +42,7 @@ export class Krb5Client {
       locate: (realm) => this.locate(realm),
       udpPreferenceLimit: this.config.libdefaults.udpPreferenceLimit,
       ...(o.network ? { network: o.network } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     });
   }
 

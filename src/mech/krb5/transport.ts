@@ -1,7 +1,7 @@
 // KDC transport (RFC 4120 7.2): UDP for small requests, TCP (4-byte length prefix) for large
-// ones and when the KDC answers KRB_ERR_RESPONSE_TOO_BIG; a timeout per attempt and failover to
-// the next KDC. The network is injected (NetworkIO) so tests can fake faults; nodeNetwork() is
-// the real one over node:dgram, node:net and node:dns.
+// ones, when the KDC answers KRB_ERR_RESPONSE_TOO_BIG and when UDP gets no reply; a timeout per
+// attempt and failover to the next KDC. The network is injected (NetworkIO) so tests can fake
+// faults; nodeNetwork() is the real one over node:dgram, node:net and node:dns.
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { promises as dns } from 'node:dns';
@@ -25,7 +25,7 @@ export interface KdcTransportOptions {
   readonly network?: NetworkIO;
   /** Requests up to this size go over UDP first (krb5.conf udp_preference_limit, MIT default 1465). */
   readonly udpPreferenceLimit?: number;
-  /** Per attempt (MIT waits about 1 s per KDC before the next). */
+  /** Per attempt, UDP and TCP each (MIT waits about 1 s per KDC before the next). */
   readonly timeoutMs?: number;
 }
 
@@ -58,14 +58,22 @@ export class KdcTransport {
     const failures: string[] = [];
     for (const kdc of kdcs) {
       const useUdp = kdc.protocol === 'udp' || (kdc.protocol === undefined && request.length <= limit);
-      try {
-        if (useUdp) {
+      const fail = (e: unknown): void => { failures.push(`${kdc.host}:${kdc.port}: ${e instanceof Error ? e.message : String(e)}`); };
+      if (useUdp) {
+        try {
           const reply = await this.net.udp(kdc, request, timeout);
           if (!isResponseTooBig(reply) || kdc.protocol === 'udp') return reply;
+        } catch (e) {
+          fail(e);
+          // UDP dropped or refused: try TCP on the same KDC before the next one, as MIT does for an
+          // entry without a tcp/udp prefix (sendto_kdc.c resolve_server: the other transport, deferred).
+          if (kdc.protocol === 'udp') continue;
         }
+      }
+      try {
         return await this.net.tcp(kdc, request, timeout);
       } catch (e) {
-        failures.push(`${kdc.host}:${kdc.port}: ${e instanceof Error ? e.message : String(e)}`);
+        fail(e);
       }
     }
     throw new SpnegoError('UNAVAILABLE', `cannot contact any KDC for realm ${realm} (${failures.join('; ')})`);

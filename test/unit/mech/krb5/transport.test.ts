@@ -69,6 +69,22 @@ test('KRB_ERR_RESPONSE_TOO_BIG over UDP: the same KDC is asked again over TCP (R
   assert.deepEqual(t.seen, [20]);
 });
 
+test('UDP without a reply: the same KDC is asked over TCP before the next (MIT: the other transport, deferred); not for a udp/ KDC', async () => {
+  const t = await tcpKdc(() => framed(Uint8Array.of(4, 2)));
+  const s = createSocket('udp4');
+  await new Promise<void>((res) => s.bind(t.port, '127.0.0.1', () => res()));
+  closers.push(() => s.close());
+  let dropped = 0;
+  s.on('message', () => dropped++);
+  const tr = new KdcTransport({ locate: async () => [{ host: '127.0.0.1', port: t.port }], timeoutMs: 100 });
+  assert.deepEqual(await tr.send('R', new Uint8Array(12)), Uint8Array.of(4, 2));
+  assert.equal(dropped, 1);
+  assert.deepEqual(t.seen, [12]);
+  const udpOnly = new KdcTransport({ locate: async () => [{ host: '127.0.0.1', port: t.port, protocol: 'udp' }], timeoutMs: 100 });
+  await assert.rejects(() => udpOnly.send('R', new Uint8Array(12)), (e: { code: string; message: string }) => e.code === 'UNAVAILABLE' && /UDP: no reply within 100 ms/.test(e.message));
+  assert.deepEqual(t.seen, [12]);
+});
+
 test('a silent KDC times out and the next one answers; all failing is UNAVAILABLE naming each', async () => {
   const silent = await udpKdc(() => undefined);
   const good = await udpKdc(() => Uint8Array.of(5));
