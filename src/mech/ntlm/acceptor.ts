@@ -153,7 +153,8 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
         this.state = 'complete';
         return undefined;
       default:
-        throw new SpnegoError('BAD_ARGUMENT', `NTLM acceptor context is ${this.state === 'complete' ? 'already complete' : 'failed'}`);
+        // A replayed or extra token is hostile input, not a caller mistake: NO_CONTEXT, as Krb5Acceptor and SpnegoAcceptor.
+        throw new SpnegoError('NO_CONTEXT', `NTLM acceptor context is ${this.state === 'complete' ? 'already complete' : 'failed'}`);
     }
   }
 
