@@ -55,9 +55,10 @@ export class SpnegoAcceptor extends EstablishedContext {
   }
 
   async step(input?: Uint8Array): Promise<Uint8Array | undefined> {
+    // Outside the try: a replayed or extra token must not tear down an established context.
+    if (this.state === 'failed') throw new SpnegoError('NO_CONTEXT', 'the negotiation failed earlier');
+    if (this.state === 'complete') throw new SpnegoError('NO_CONTEXT', 'the negotiation is finished');
     try {
-      if (this.state === 'failed') throw new SpnegoError('NO_CONTEXT', 'the negotiation failed earlier');
-      if (this.state === 'complete') throw new SpnegoError('NO_CONTEXT', 'the negotiation is finished');
       if (!input || input.length === 0) {
         if (this.state !== 'start') throw new SpnegoError('DEFECTIVE_TOKEN', 'expected a token from the initiator');
         this.state = 'hinted';

@@ -61,6 +61,10 @@ export class SpnegoInitiator extends EstablishedContext {
   }
 
   async step(input?: Uint8Array): Promise<Uint8Array | undefined> {
+    // Outside the try: a replayed or extra token must not tear down an established context.
+    if (this.state === 'finished' || this.state === 'failed') {
+      throw new SpnegoError('NO_CONTEXT', this.state === 'failed' ? 'the negotiation failed earlier' : 'the negotiation is finished');
+    }
     try {
       switch (this.state) {
         case 'start':
