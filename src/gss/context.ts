@@ -280,5 +280,7 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
   }
   const mechs = [...(krb5Opts ? [krb5AcceptorMech(krb5Opts)] : []), ...(wantNtlm ? [ntlmAcceptorMech(ntlmOpts())] : [])];
   const s = new SpnegoAcceptor({ mechs });
-  return wrapSpnego(s, () => ntlmPeer(ntlmContextOf(s.mechContext)) ?? krb5Peer(krb5ContextOf(s.mechContext)));
+  // Only a completed negotiation names the peer: the mech may be established while SPNEGO then
+  // fails (a mechListMIC that does not verify, i.e. a rewritten mech list), and that is no authentication.
+  return wrapSpnego(s, () => (s.complete ? (ntlmPeer(ntlmContextOf(s.mechContext)) ?? krb5Peer(krb5ContextOf(s.mechContext))) : undefined));
 }
