@@ -20,9 +20,8 @@
 //   npm run build && node dist/bench/krb5.js [--seconds 1.5] [--only 1,2,3,4,5] [--lab /tmp/spnego-lab.XXXXXX]
 import { execFileSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { getProfile } from '../src/crypto/krb5/registry.js';
@@ -30,15 +29,13 @@ import { EncType } from '../src/iana/krb5.js';
 import { Krb5Initiator } from '../src/mech/krb5/gss-initiator.js';
 import { Krb5Acceptor } from '../src/mech/krb5/gss-acceptor.js';
 import { noReplayCache, MemoryReplayCache, type ReplayCache } from '../src/mech/krb5/replay-cache.js';
-import { readCcache, readKeytab, serviceKeysFromKeytab } from '../src/mech/krb5/ccache-store.js';
 import { asExchange } from '../src/mech/krb5/as.js';
 import { tgsExchange } from '../src/mech/krb5/tgs.js';
 import { KdcTransport } from '../src/mech/krb5/transport.js';
 import { parsePrincipal, formatPrincipal } from '../src/mech/krb5/principal.js';
 import type { Credential, ServiceKey } from '../src/mech/krb5/credential.js';
-import { SpnegoInitiator } from '../src/spnego/initiator.js';
-import { SpnegoAcceptor } from '../src/spnego/acceptor.js';
-import { krb5AcceptorMech, krb5InitiatorMech } from '../src/spnego/krb5.js';
+import { findLab, loadLabKrb5, krb5Handshake as labKrb5Handshake, spnegoKrb5Handshake } from './lab-krb5.js';
+import { rate as timedRate, perSecond, type Rate } from './timing.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -49,39 +46,15 @@ const SECONDS = Number(arg('--seconds') ?? 1.5);
 const ONLY = arg('--only')?.split(',').map(Number);
 const want = (section: number) => ONLY === undefined || ONLY.includes(section);
 const MiB = 2 ** 20;
-const SLICES = 3;
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 const work = mkdtempSync(join(tmpdir(), 'krb5-bench-'));
 
-interface Rate { ops: number; seconds: number }
 type Row = { section: string; measure: string; ours?: number; mit?: number; unit: string; note?: string };
 const rows: Row[] = [];
 const notes: string[] = [];
 
-/**
- * Runs fn for a warm-up (a quarter of the time), then for SECONDS in three slices; the fastest
- * slice counts (the machine may be shared: a slice hit by another tenant's burst is dropped).
- * The C harness measures the same way.
- */
-async function rate(fn: () => unknown): Promise<Rate> {
-  let t0 = performance.now();
-  while (performance.now() - t0 < (SECONDS * 1000) / 4) await fn();
-  let best: Rate = { ops: 0, seconds: 1 };
-  for (let slice = 0; slice < SLICES; slice++) {
-    let n = 0;
-    t0 = performance.now();
-    let t = t0;
-    do {
-      await fn();
-      n++;
-      t = performance.now();
-    } while (t - t0 < (SECONDS * 1000) / SLICES);
-    const r = { ops: n, seconds: (t - t0) / 1000 };
-    if (r.ops / r.seconds > best.ops / best.seconds) best = r;
-  }
-  return best;
-}
-const perSecond = (r: Rate) => r.ops / r.seconds;
+/** bench/timing.ts: warm-up, then SECONDS in three slices, the fastest counts (as the C harness). */
+const rate = (fn: () => unknown): Promise<Rate> => timedRate(fn, SECONDS);
 const mbps = (r: Rate, bytes: number) => (r.ops * bytes) / MiB / r.seconds;
 
 // ---- MIT harness ----
@@ -143,59 +116,34 @@ for (const name of want(2) ? (['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-
   }
 }
 
-// ---- the lab ----
-interface LabJson { stateDir: string; mit: { realm: string; krb5Conf: string; kdc: { host: string; port: number }; users: { principal: string; password: string }[]; httpKeytab: string } }
-function findLab(): LabJson | undefined {
-  const dirs = arg('--lab') ? [arg('--lab')!] : process.env['LAB_STATE_DIR'] ? [process.env['LAB_STATE_DIR']] : readdirSync('/tmp').filter((d) => d.startsWith('spnego-lab.')).map((d) => join('/tmp', d));
-  for (const d of dirs) if (existsSync(join(d, 'lab.json'))) return JSON.parse(readFileSync(join(d, 'lab.json'), 'utf8')) as LabJson;
-  return undefined;
-}
-
-const lab = findLab();
+// ---- the lab (bench/lab-krb5.ts) ----
+const lab = findLab(arg('--lab'));
 let labWhy = lab ? '' : 'no lab (start scripts/lab/up.sh)';
 const kdc = lab ? new KdcTransport({ locate: async () => [{ host: lab.mit.kdc.host, port: lab.mit.kdc.port }] }) : undefined;
 const enctypes = [EncType['aes256-cts-hmac-sha1-96'], EncType['aes128-cts-hmac-sha1-96'], EncType['aes256-cts-hmac-sha384-192'], EncType['aes128-cts-hmac-sha256-128']];
 const alice = lab ? lab.mit.users[0]! : undefined;
 const http = lab ? parsePrincipal(`HTTP/localhost@${lab.mit.realm}`) : undefined;
-const ccache = join(work, 'cc');
-const labEnv: Record<string, string> = lab ? { KRB5_CONFIG: lab.mit.krb5Conf, KRB5CCNAME: `FILE:${ccache}`, KRB5_KTNAME: lab.mit.httpKeytab } : {};
+let labEnv: Record<string, string> = {};
 let ticket: Credential | undefined;
 let tgt: Credential | undefined;
 let keys: ServiceKey[] = [];
-if (lab && alice && http) {
+if (lab) {
   try {
-    execFileSync('kinit', [alice.principal], { input: `${alice.password}\n`, env: { PATH, ...labEnv }, stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 });
-    execFileSync('kvno', [formatPrincipal(http)], { env: { PATH, ...labEnv }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
-    const cc = readCcache(`FILE:${ccache}`);
-    ticket = cc.credentials.find((c) => formatPrincipal(c.server) === formatPrincipal(http));
-    tgt = cc.credentials.find((c) => c.server.name.nameString[0] === 'krbtgt');
-    keys = serviceKeysFromKeytab(readKeytab(lab.mit.httpKeytab));
-    if (!ticket || !tgt) throw new Error('kinit/kvno left no TGT or no service ticket in the ccache');
+    const l = loadLabKrb5(lab, join(work, 'cc'));
+    ({ ticket, tgt, keys } = l);
+    labEnv = l.env;
   } catch (e) {
-    labWhy = `lab at ${lab.stateDir} not usable (${((e as { stderr?: Buffer }).stderr?.toString() || String(e)).trim().split('\n').pop()})`;
+    labWhy = (e as Error).message;
   }
 }
 const skip = (section: string) => rows.push({ section, measure: `skipped: ${labWhy}`, unit: '' });
 
 async function krb5Handshake(cred: Credential, replayCache?: ReplayCache): Promise<void> {
-  const ini = new Krb5Initiator({ credential: cred });
-  const acc = new Krb5Acceptor({ keys, ...(replayCache ? { replayCache } : {}) });
-  const rep = await acc.step((await ini.step())!);
-  await ini.step(rep);
-  if (!ini.complete || !acc.complete) throw new Error('our krb5 handshake did not complete');
+  await labKrb5Handshake(keys, cred, replayCache);
 }
 
 async function spnegoHandshake(cred: Credential, replayCache?: ReplayCache): Promise<number> {
-  const i = new SpnegoInitiator({ mechs: [krb5InitiatorMech({ credential: cred })] });
-  const a = new SpnegoAcceptor({ mechs: [krb5AcceptorMech({ keys, ...(replayCache ? { replayCache } : {}) })] });
-  let tok = await i.step();
-  let legs = 1;
-  while (tok && legs < 6) {
-    tok = legs % 2 === 1 ? await a.step(tok) : await i.step(tok);
-    if (tok) legs++;
-  }
-  if (!i.complete || !a.complete) throw new Error('our SPNEGO/krb5 handshake did not complete');
-  return legs;
+  return (await spnegoKrb5Handshake(keys, cred, replayCache)).legs;
 }
 
 // ---- 3. GSS wrap + unwrap ----
