@@ -104,28 +104,40 @@ export function nodeNetwork(): NetworkIO {
     udp: (addr, request, timeoutMs) =>
       new Promise((resolve, reject) => {
         const sock = createSocket(addr.host.includes(':') ? 'udp6' : 'udp4');
-        const timer = setTimeout(() => {
-          sock.close();
-          reject(timeoutError('UDP', timeoutMs));
-        }, timeoutMs);
-        sock.on('message', (msg) => {
+        let done = false;
+        const finish = (settle: () => void): void => {
+          if (done) return;
+          done = true;
           clearTimeout(timer);
           sock.close();
-          resolve(new Uint8Array(msg));
-        });
-        sock.on('error', (e) => {
-          clearTimeout(timer);
-          sock.close();
-          reject(new SpnegoError('UNAVAILABLE', `UDP: ${e.message}`));
-        });
-        sock.send(request, addr.port, addr.host);
+          settle();
+        };
+        const timer = setTimeout(() => finish(() => reject(timeoutError('UDP', timeoutMs))), timeoutMs);
+        sock.on('message', (msg) => finish(() => resolve(new Uint8Array(msg))));
+        sock.on('error', (e) => finish(() => reject(new SpnegoError('UNAVAILABLE', `UDP: ${e.message}`))));
+        // Connected, as MIT's sendto_kdc: only the KDC's address can answer (a stray or spoofed
+        // datagram was taken as the reply), and a stopped KDC's ICMP port unreachable fails at once.
+        try {
+          sock.connect(addr.port, addr.host, (err?: Error) => {
+            if (err) sock.emit('error', err);
+            else if (!done) sock.send(request);
+          });
+        } catch (e) {
+          // A bad port (e.g. 0 from a DNS SRV record) throws here: typed, and no timer left running.
+          sock.emit('error', e instanceof Error ? e : new Error(String(e)));
+        }
       }),
     tcp: (addr, request, timeoutMs) =>
       new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let got = 0;
         let need = -1;
-        const sock = connect({ host: addr.host, port: addr.port });
+        let sock: ReturnType<typeof connect>;
+        try {
+          sock = connect({ host: addr.host, port: addr.port });
+        } catch (e) {
+          return reject(new SpnegoError('UNAVAILABLE', `TCP: ${e instanceof Error ? e.message : String(e)}`)); // a bad port throws here
+        }
         const fail = (e: SpnegoError): void => {
           clearTimeout(timer);
           sock.destroy();

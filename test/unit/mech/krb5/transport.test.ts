@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { KdcTransport, locateKdcsByDns, isResponseTooBig, type KdcAddress } from '../../../../src/mech/krb5/transport.js';
+import { KdcTransport, locateKdcsByDns, isResponseTooBig, nodeNetwork, type KdcAddress } from '../../../../src/mech/krb5/transport.js';
+import { SpnegoError } from '../../../../src/errors.js';
 import { krbErrorCodec } from '../../../../src/codec/krb5/krb-error.js';
 
 const closers: (() => void)[] = [];
@@ -83,6 +84,29 @@ test('UDP without a reply: the same KDC is asked over TCP before the next (MIT: 
   const udpOnly = new KdcTransport({ locate: async () => [{ host: '127.0.0.1', port: t.port, protocol: 'udp' }], timeoutMs: 100 });
   await assert.rejects(() => udpOnly.send('R', new Uint8Array(12)), (e: { code: string; message: string }) => e.code === 'UNAVAILABLE' && /UDP: no reply within 100 ms/.test(e.message));
   assert.deepEqual(t.seen, [12]);
+});
+
+test('UDP is connected (as MIT): a reply from another port is ignored, a closed port is refused without waiting, bad ports are typed', async () => {
+  // The "KDC" answers from a second socket: not the address we sent to, so not our reply.
+  const other: Socket = createSocket('udp4');
+  await new Promise<void>((res) => other.bind(0, '127.0.0.1', () => res()));
+  closers.push(() => other.close());
+  const net = nodeNetwork();
+  const kdcSock = createSocket('udp4');
+  await new Promise<void>((res) => kdcSock.bind(0, '127.0.0.1', () => res()));
+  closers.push(() => kdcSock.close());
+  kdcSock.on('message', (_m, r) => other.send(Uint8Array.of(6), r.port, r.address));
+  await assert.rejects(() => net.udp({ host: '127.0.0.1', port: kdcSock.address().port }, new Uint8Array(4), 150), (e: unknown) => e instanceof SpnegoError && e.code === 'UNAVAILABLE' && /no reply within 150 ms/.test(e.message));
+  // Nothing listening: the ICMP port unreachable ends the attempt (ECONNREFUSED), not the timer.
+  const closed = createSocket('udp4');
+  await new Promise<void>((res) => closed.bind(0, '127.0.0.1', () => res()));
+  const closedPort = closed.address().port;
+  await new Promise<void>((res) => closed.close(() => res()));
+  await assert.rejects(() => net.udp({ host: '127.0.0.1', port: closedPort }, new Uint8Array(4), 5000), (e: unknown) => e instanceof SpnegoError && e.code === 'UNAVAILABLE' && /ECONNREFUSED/.test(e.message));
+  for (const port of [0, 70000]) {
+    await assert.rejects(() => net.udp({ host: '127.0.0.1', port }, new Uint8Array(4), 5000), (e: unknown) => e instanceof SpnegoError && e.code === 'UNAVAILABLE');
+    await assert.rejects(() => net.tcp({ host: '127.0.0.1', port }, new Uint8Array(4), 5000), (e: unknown) => e instanceof SpnegoError && e.code === 'UNAVAILABLE');
+  }
 });
 
 test('a silent KDC times out and the next one answers; all failing is UNAVAILABLE naming each', async () => {
