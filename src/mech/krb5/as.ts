@@ -120,6 +120,7 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   const profile = getProfile(rep.encPart.etype, weak);
   let plain: Uint8Array;
   try {
+    if (key.enctype !== rep.encPart.etype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP is not encrypted with the enctype of our key');
     plain = profile.decrypt(key, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher);
   } catch (e) {
     if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('UNAUTHORIZED', 'the AS-REP does not decrypt with our key: wrong password or key');
@@ -130,7 +131,20 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   if (!o.canonicalize && !o.enterprise && (!samePrincipal(part.sname, server.name) || part.srealm !== server.realm)) {
     throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP names another server than the one we asked for');
   }
+  checkGrantedKey(part.key.keytype, part.key.keyvalue, 'the AS-REP');
   return credentialFromReply(rep, part);
+}
+
+/**
+ * A session key granted by a KDC reply or a KRB-CRED must have the length its enctype needs (when
+ * the enctype is one we know), else the reply is defective: caught here rather than as a caller
+ * mistake (BAD_ARGUMENT) when the credential is first used.
+ */
+export function checkGrantedKey(keytype: number, keyvalue: Uint8Array, what: string): void {
+  const p = findProfile(keytype, { allowWeakCrypto: true });
+  if (p !== undefined && keyvalue.length !== p.keySize) {
+    throw new SpnegoError('DEFECTIVE_TOKEN', `${what} grants a session key of ${keyvalue.length} bytes for enctype ${keytype} (${p.name} keys are ${p.keySize} bytes)`);
+  }
 }
 
 /** The key for the KDC's preferred enctype among ours: from the password with its salt, or from the keys. */
@@ -142,7 +156,15 @@ function chooseKey(o: AsRequestOptions, info: readonly EtypeInfo2Entry[], ours: 
     if (o.password !== undefined) {
       const entry = info.find((i) => i.etype === etype);
       const salt = entry?.salt ?? defaultSalt(o.client);
-      return profile.stringToKey(o.password, salt, entry?.s2kparams);
+      try {
+        return profile.stringToKey(o.password, salt, entry?.s2kparams);
+      } catch (e) {
+        // The s2kparams came from the KDC (PA-ETYPE-INFO2): a bad length or iteration count is its defect, not ours (MIT: KRB5_ERR_BAD_S2K_PARAMS).
+        if (e instanceof SpnegoError && e.code === 'BAD_ARGUMENT' && entry?.s2kparams !== undefined) {
+          throw new SpnegoError('DEFECTIVE_TOKEN', `the KDC's PA-ETYPE-INFO2 s2kparams for enctype ${etype} are not usable (${e.message})`);
+        }
+        throw e;
+      }
     }
     const k = o.keys?.find((x) => x.enctype === etype);
     if (k) return k;
