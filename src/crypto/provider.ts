@@ -3,7 +3,7 @@
 // TypeScript in md4.ts, rc4.ts and des.ts because OpenSSL 3 moved them to the legacy provider.
 // Everything returns plain Uint8Array, never Buffer.
 
-import { createHash, createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createHash, createHmac, randomFillSync } from 'node:crypto';
 import { SpnegoError } from '../errors.js';
 
 function plain(b: Buffer): Uint8Array {
@@ -31,13 +31,28 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return plain(h.digest());
 }
 
+// Small requests (confounders, subkeys, nonces, challenges: a handshake makes about ten) are
+// served from a pool refilled 4 KiB at a time: one randomFillSync per call cost more than the
+// AES work around it. Served bytes are zeroed in the pool so no copy of a key outlives its use.
+const POOL_SIZE = 4096;
+const pool = new Uint8Array(POOL_SIZE);
+let poolPos = POOL_SIZE;
+
 /**
  * `n` cryptographically random bytes. This is only the default source: mechanisms take their
  * randomness injected so tests can be deterministic.
  */
 export function randomBytes(n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) throw new SpnegoError('BAD_ARGUMENT', `randomBytes: bad length ${n}`);
-  return plain(nodeRandomBytes(n));
+  if (n > 256) return randomFillSync(new Uint8Array(n));
+  if (poolPos + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolPos = 0;
+  }
+  const out = pool.slice(poolPos, poolPos + n);
+  pool.fill(0, poolPos, poolPos + n);
+  poolPos += n;
+  return out;
 }
 
 let crcTable: Uint32Array | undefined;

@@ -1,8 +1,9 @@
 // Constructed types: EXPLICIT/APPLICATION wrappers, SEQUENCE with optional fields,
 // SEQUENCE OF, CHOICE by tag, raw elements kept as bytes, and value mapping.
 import { decodeError } from '../errors.js';
-import { CLASS_APPLICATION, CLASS_CONTEXT, CLASS_UNIVERSAL, encodeConstructed, readChildren, readTlv, tlvBytes, describeTag, type TagClass, type Tlv } from './tlv.js';
-import { encodeError, expectTag, matchesSpec, type DerType, type TagSpec } from './type.js';
+import { CLASS_APPLICATION, CLASS_CONTEXT, CLASS_UNIVERSAL, readChildren, readTlv, tlvBytes, describeTag, type TagClass, type Tlv } from './tlv.js';
+import { encodeError, encodeInto, expectTag, matchesSpec, viaWriter, type DerType, type TagSpec } from './type.js';
+import type { DerWriter } from './writer.js';
 
 /** `[n] EXPLICIT T` (context class by default): a constructed element holding exactly one T. */
 export function explicit<T>(n: number, inner: DerType<T>, cls: TagClass = CLASS_CONTEXT): DerType<T> {
@@ -22,8 +23,14 @@ export function explicit<T>(n: number, inner: DerType<T>, cls: TagClass = CLASS_
       ctx.leave();
       return v;
     },
-    encode: (v) => encodeConstructed(cls, n, [inner.encode(v)]),
+    encode: viaWriter(encodeTo),
+    encodeTo,
   };
+  function encodeTo(v: T, w: DerWriter): void {
+    const end = w.length;
+    encodeInto(inner, v, w);
+    w.header(cls, true, n, w.length - end);
+  }
 }
 
 /** `[APPLICATION n] T`, as Kerberos messages are tagged (RFC 4120 5.x). */
@@ -83,20 +90,20 @@ export function sequence<F extends Record<string, AnyField>>(fields: F, label = 
       ctx.leave();
       return out as SeqValue<F>;
     },
-    encode(v) {
-      const parts: Uint8Array[] = [];
-      const rec = v as Record<string, unknown>;
-      for (const [name, f] of entries) {
-        const x = rec[name];
-        if (x === undefined) {
-          if (!f.optional) encodeError(`${label} lacks required field ${name}`);
-          continue;
-        }
-        parts.push(f.type.encode(x));
-      }
-      return encodeConstructed(CLASS_UNIVERSAL, 16, parts);
-    },
+    encode: viaWriter(encodeTo),
+    encodeTo,
   };
+  function encodeTo(v: SeqValue<F>, w: DerWriter): void {
+    const rec = v as Record<string, unknown>;
+    for (const [name, f] of entries) if (rec[name] === undefined && !f.optional) encodeError(`${label} lacks required field ${name}`);
+    const end = w.length;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [name, f] = entries[i]!;
+      const x = rec[name];
+      if (x !== undefined) encodeInto(f.type, x, w);
+    }
+    w.header(CLASS_UNIVERSAL, true, 16, w.length - end);
+  }
 }
 
 /** SEQUENCE OF T, with optional size bounds (RFC 4120 uses SIZE (1..MAX) in places). */
@@ -121,11 +128,15 @@ export function sequenceOf<T>(inner: DerType<T>, opts: { min?: number; max?: num
       ctx.leave();
       return out;
     },
-    encode(v) {
-      if (v.length < min || v.length > max) encodeError(`${label} has ${v.length} elements`);
-      return encodeConstructed(CLASS_UNIVERSAL, 16, v.map((x) => inner.encode(x)));
-    },
+    encode: viaWriter(encodeTo),
+    encodeTo,
   };
+  function encodeTo(v: T[], w: DerWriter): void {
+    if (v.length < min || v.length > max) encodeError(`${label} has ${v.length} elements`);
+    const end = w.length;
+    for (let i = v.length - 1; i >= 0; i--) encodeInto(inner, v[i]!, w);
+    w.header(CLASS_UNIVERSAL, true, 16, w.length - end);
+  }
 }
 
 export type ChoiceValue<A> = { [K in keyof A]: { readonly type: K; readonly value: A[K] extends DerType<infer T> ? T : never } }[keyof A];
@@ -133,6 +144,7 @@ export type ChoiceValue<A> = { [K in keyof A]: { readonly type: K; readonly valu
 /** CHOICE by tag: each alternative must start with a distinct tag. */
 export function choice<A extends Record<string, DerType<any>>>(alts: A, label = 'CHOICE'): DerType<ChoiceValue<A>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const entries = Object.entries(alts);
+  const pick = (v: ChoiceValue<A>): DerType<unknown> => alts[v.type as string] ?? encodeError(`unknown ${label} alternative ${String(v.type)}`);
   return {
     tagSpec: undefined,
     label,
@@ -143,9 +155,10 @@ export function choice<A extends Record<string, DerType<any>>>(alts: A, label = 
       return { type: hit[0], value: hit[1].decodeTlv(t, ctx) } as ChoiceValue<A>;
     },
     encode(v) {
-      const d = alts[v.type as string];
-      if (!d) return encodeError(`unknown ${label} alternative ${String(v.type)}`);
-      return d.encode(v.value);
+      return pick(v).encode(v.value);
+    },
+    encodeTo(v, w) {
+      encodeInto(pick(v), v.value, w);
     },
   };
 }
@@ -172,6 +185,7 @@ export function rawElement(label = 'ANY', spec?: TagSpec): DerType<Uint8Array> {
       return new Uint8Array(tlvBytes(t));
     },
     encode: (b) => b,
+    encodeTo: (b, w) => w.bytes(b),
   };
 }
 
@@ -183,6 +197,7 @@ export function mapped<A, B>(inner: DerType<A>, to: (a: A, t: Tlv) => B, from: (
     matches: (t) => inner.matches(t),
     decodeTlv: (t, ctx) => to(inner.decodeTlv(t, ctx), t),
     encode: (b) => inner.encode(from(b)),
+    encodeTo: (b, w) => encodeInto(inner, from(b), w),
   };
 }
 
@@ -194,5 +209,6 @@ export function lazy<T>(get: () => DerType<T>, label: string, spec: TagSpec | un
     matches: (t) => get().matches(t),
     decodeTlv: (t, ctx) => get().decodeTlv(t, ctx),
     encode: (v) => get().encode(v),
+    encodeTo: (v, w) => encodeInto(get(), v, w),
   };
 }

@@ -4,3 +4,4 @@ export * from './type.js';
 export * from './primitives.js';
 export * from './combinators.js';
 export { derCodec } from './codec.js';
+export { DerWriter } from './writer.js';

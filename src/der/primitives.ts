@@ -3,8 +3,10 @@ import { decodeError } from '../errors.js';
 import { fromUtf8, utf8 } from '../bytes/encoding.js';
 import { CLASS_UNIVERSAL, encodeTlv, tlvValue, type Tlv } from './tlv.js';
 import { encodeError, expectTag, matchesSpec, type DerType, type TagSpec } from './type.js';
+import type { DerWriter } from './writer.js';
 
-function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) => T, enc: (x: T) => Uint8Array): DerType<T> {
+/** `dec` gets the value bytes as a view; `decTlv`, when given, reads them from the element itself (no view). */
+function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) => T, enc: (x: T) => Uint8Array, decTlv?: (t: Tlv) => T): DerType<T> {
   const spec: TagSpec = { cls: CLASS_UNIVERSAL, tag, constructed: false };
   return {
     tagSpec: spec,
@@ -12,28 +14,44 @@ function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) =
     matches: (t) => matchesSpec(spec, t),
     decodeTlv(t) {
       expectTag(spec, t, label);
-      return dec(tlvValue(t), t);
+      return decTlv ? decTlv(t) : dec(tlvValue(t), t);
     },
     encode: (x) => encodeTlv(CLASS_UNIVERSAL, false, tag, enc(x)),
+    encodeTo(x: T, w: DerWriter) {
+      const v = enc(x);
+      w.bytes(v);
+      w.header(CLASS_UNIVERSAL, false, tag, v.length);
+    },
   };
 }
 
 // --- INTEGER / ENUMERATED (8.3): non-empty, minimal two's complement. Values within ±2^53.
-function decodeInt(v: Uint8Array, t: Tlv, label: string): number {
-  if (v.length === 0) decodeError('DECODE_BAD_VALUE', `empty ${label}`, t.valueStart);
-  if (v.length > 1 && ((v[0] === 0 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0))) {
-    decodeError('DECODE_BAD_VALUE', `non-minimal ${label}`, t.valueStart);
+function decodeInt(t: Tlv, label: string): number {
+  const v = t.input;
+  const s = t.valueStart;
+  const len = t.end - s;
+  if (len === 0) decodeError('DECODE_BAD_VALUE', `empty ${label}`, s);
+  if (len > 1 && ((v[s] === 0 && (v[s + 1]! & 0x80) === 0) || (v[s] === 0xff && (v[s + 1]! & 0x80) !== 0))) {
+    decodeError('DECODE_BAD_VALUE', `non-minimal ${label}`, s);
   }
-  if (v.length > 7) decodeError('DECODE_LIMIT', `${label} wider than 53 bits`, t.valueStart);
+  if (len > 7) decodeError('DECODE_LIMIT', `${label} wider than 53 bits`, s);
   let u = 0;
-  for (const b of v) u = u * 256 + b;
-  const n = (v[0]! & 0x80) !== 0 ? u - 2 ** (8 * v.length) : u;
+  for (let i = s; i < t.end; i++) u = u * 256 + v[i]!;
+  const n = (v[s]! & 0x80) !== 0 ? u - 2 ** (8 * len) : u;
   if (!Number.isSafeInteger(n)) decodeError('DECODE_LIMIT', `${label} out of range`, t.valueStart);
   return n;
 }
 
 function encodeInt(n: number, label: string): Uint8Array {
   if (!Number.isSafeInteger(n)) encodeError(`${label} is not a safe integer: ${n}`);
+  // Fast path for Int32 (tags, etypes, usages, nonces, seq-numbers): no BigInt.
+  if (n >= -0x80000000 && n <= 0x7fffffff) {
+    let len = 1;
+    while (len < 4 && !(n >= -(2 ** (8 * len - 1)) && n < 2 ** (8 * len - 1))) len++;
+    const small = new Uint8Array(len);
+    for (let i = len - 1, x = n; i >= 0; i--, x >>= 8) small[i] = x & 0xff;
+    return small;
+  }
   const out: number[] = [];
   let x = BigInt(n);
   for (;;) {
@@ -45,24 +63,28 @@ function encodeInt(n: number, label: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export const INTEGER: DerType<number> = primitive(2, 'INTEGER', (v, t) => decodeInt(v, t, 'INTEGER'), (n) => encodeInt(n, 'INTEGER'));
-export const ENUMERATED: DerType<number> = primitive(10, 'ENUMERATED', (v, t) => decodeInt(v, t, 'ENUMERATED'), (n) => encodeInt(n, 'ENUMERATED'));
+const decInt = (label: string) => (_v: Uint8Array, t: Tlv): number => decodeInt(t, label);
+const decIntTlv = (label: string) => (t: Tlv): number => decodeInt(t, label);
+export const INTEGER: DerType<number> = primitive(2, 'INTEGER', decInt('INTEGER'), (n) => encodeInt(n, 'INTEGER'), decIntTlv('INTEGER'));
+export const ENUMERATED: DerType<number> = primitive(10, 'ENUMERATED', decInt('ENUMERATED'), (n) => encodeInt(n, 'ENUMERATED'), decIntTlv('ENUMERATED'));
 
 /** INTEGER constrained to a range, e.g. Kerberos Int32 / UInt32 / Microseconds. */
 export function integerIn(min: number, max: number, label = 'INTEGER'): DerType<number> {
   return primitive(
     2,
     label,
-    (v, t) => {
-      const n = decodeInt(v, t, label);
-      if (n < min || n > max) decodeError('DECODE_BAD_VALUE', `${label} ${n} outside ${min}..${max}`, t.valueStart);
-      return n;
-    },
+    (_v, t) => ranged(t),
     (n) => {
       if (n < min || n > max) encodeError(`${label} ${n} outside ${min}..${max}`);
       return encodeInt(n, label);
     },
+    ranged,
   );
+  function ranged(t: Tlv): number {
+    const n = decodeInt(t, label);
+    if (n < min || n > max) decodeError('DECODE_BAD_VALUE', `${label} ${n} outside ${min}..${max}`, t.valueStart);
+    return n;
+  }
 }
 
 export const BOOLEAN: DerType<boolean> = primitive(
@@ -182,25 +204,52 @@ export const IA5String: DerType<string> = primitive(
 export const KerberosTime: DerType<Date> = primitive(
   24,
   'KerberosTime',
-  (v, t) => {
-    const s = Buffer.from(v).toString('latin1');
-    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-    if (!m) return decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not YYYYMMDDHHMMSSZ', t.valueStart);
-    const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-    const date = new Date(Date.UTC(2000, 0, 1, h, mi, se));
-    date.setUTCFullYear(y, mo - 1, d); // Date.UTC maps years 0-99 to 1900-1999
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
-      decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not a valid date', t.valueStart);
-    }
-    return date;
-  },
+  (_v, t) => decodeKerberosTime(t),
   (date) => {
     const ms = date.getTime();
     if (!Number.isFinite(ms) || ms % 1000 !== 0) encodeError('KerberosTime must be a whole second');
     const y = date.getUTCFullYear();
     if (y < 0 || y > 9999) encodeError('KerberosTime year out of range');
-    const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const s = `${p(y, 4)}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z`;
-    return Uint8Array.from(Buffer.from(s, 'latin1'));
+    const out = new Uint8Array(15);
+    const put = (at: number, n: number, width: number): void => {
+      for (let i = at + width - 1; i >= at; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
+    };
+    put(0, y, 4);
+    put(4, date.getUTCMonth() + 1, 2);
+    put(6, date.getUTCDate(), 2);
+    put(8, date.getUTCHours(), 2);
+    put(10, date.getUTCMinutes(), 2);
+    put(12, date.getUTCSeconds(), 2);
+    out[14] = 0x5a; // 'Z'
+    return out;
   },
+  decodeKerberosTime,
 );
+
+function decodeKerberosTime(t: Tlv): Date {
+  const v = t.input;
+  const s = t.valueStart;
+  const bad = (): never => decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not YYYYMMDDHHMMSSZ', s);
+  if (t.end - s !== 15 || v[s + 14] !== 0x5a) bad();
+  const num = (at: number, width: number): number => {
+    let n = 0;
+    for (let i = s + at; i < s + at + width; i++) {
+      const d = v[i]! - 0x30;
+      if (d < 0 || d > 9) bad();
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  const y = num(0, 4);
+  const mo = num(4, 2);
+  const d = num(6, 2);
+  const h = num(8, 2);
+  const mi = num(10, 2);
+  const se = num(12, 2);
+  const date = new Date(Date.UTC(2000, 0, 1, h, mi, se));
+  date.setUTCFullYear(y, mo - 1, d); // Date.UTC maps years 0-99 to 1900-1999
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
+    decodeError('DECODE_BAD_VALUE', 'GeneralizedTime is not a valid date', s);
+  }
+  return date;
+}

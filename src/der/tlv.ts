@@ -2,7 +2,6 @@
 // minimal high tag numbers, with the decode limits of ../codec/codec.ts enforced as it goes.
 import { decodeError } from '../errors.js';
 import type { DecodeLimits } from '../codec/codec.js';
-import { ByteWriter } from '../bytes/writer.js';
 
 export const CLASS_UNIVERSAL = 0;
 export const CLASS_APPLICATION = 1;
@@ -105,48 +104,56 @@ export function readChildren(t: Tlv, ctx: DerContext): Tlv[] {
   return out;
 }
 
-function writeHeader(w: ByteWriter, cls: TagClass, constructed: boolean, tag: number, len: number): void {
+/** Bytes taken by a minimal header for `tag` and a value of `len` bytes. */
+export function headerLength(tag: number, len: number): number {
+  let n = 2;
+  if (tag >= 31) for (let t = tag; t > 0; t = Math.floor(t / 128)) n++;
+  if (len >= 0x80) for (let l = len; l > 0; l = Math.floor(l / 256)) n++;
+  return n;
+}
+
+/** Writes a minimal header of `size` bytes (from headerLength) into `out` at `at`. */
+export function putHeader(out: Uint8Array, size: number, cls: TagClass, constructed: boolean, tag: number, len: number, at = 0): void {
   const lead = (cls << 6) | (constructed ? 0x20 : 0);
+  let pos = at;
   if (tag < 31) {
-    w.u8(lead | tag);
+    out[pos++] = lead | tag;
   } else {
-    w.u8(lead | 0x1f);
-    const groups: number[] = [];
-    let t = tag;
-    do {
-      groups.unshift(t & 0x7f);
-      t = Math.floor(t / 128);
-    } while (t > 0);
-    groups.forEach((g, i) => w.u8(i < groups.length - 1 ? g | 0x80 : g));
+    out[pos++] = lead | 0x1f;
+    let groups = 0;
+    for (let t = tag; t > 0; t = Math.floor(t / 128)) groups++;
+    for (let i = groups - 1, t = tag; i >= 0; i--, t = Math.floor(t / 128)) out[pos + i] = (t & 0x7f) | (i < groups - 1 ? 0x80 : 0);
+    pos += groups;
   }
   if (len < 0x80) {
-    w.u8(len);
+    out[pos] = len;
   } else {
-    const bytes: number[] = [];
-    let l = len;
-    while (l > 0) {
-      bytes.unshift(l & 0xff);
-      l = Math.floor(l / 256);
-    }
-    w.u8(0x80 | bytes.length);
-    for (const b of bytes) w.u8(b);
+    const n = size - (pos - at) - 1;
+    out[pos] = 0x80 | n;
+    for (let i = n, l = len; i >= 1; i--, l = Math.floor(l / 256)) out[pos + i] = l & 0xff;
   }
 }
 
-/** Encodes one element with a minimal header. */
+/** Encodes one element with a minimal header: one allocation, one copy of the value. */
 export function encodeTlv(cls: TagClass, constructed: boolean, tag: number, value: Uint8Array): Uint8Array {
-  const w = new ByteWriter(value.length + 8);
-  writeHeader(w, cls, constructed, tag, value.length);
-  w.bytes(value);
-  return w.finish();
+  const h = headerLength(tag, value.length);
+  const out = new Uint8Array(h + value.length);
+  putHeader(out, h, cls, constructed, tag, value.length);
+  out.set(value, h);
+  return out;
 }
 
 /** Encodes a constructed element from already-encoded children. */
 export function encodeConstructed(cls: TagClass, tag: number, children: readonly Uint8Array[]): Uint8Array {
   let len = 0;
   for (const c of children) len += c.length;
-  const w = new ByteWriter(len + 8);
-  writeHeader(w, cls, true, tag, len);
-  for (const c of children) w.bytes(c);
-  return w.finish();
+  const h = headerLength(tag, len);
+  const out = new Uint8Array(h + len);
+  putHeader(out, h, cls, true, tag, len);
+  let pos = h;
+  for (const c of children) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 import { decodeError, SpnegoError } from '../errors.js';
 import { resolveLimits, type DecodeLimits } from '../codec/codec.js';
 import { DerContext, readTlv, describeTag, type Tlv, type TagClass } from './tlv.js';
+import { DerWriter } from './writer.js';
 
 export interface TagSpec {
   readonly cls: TagClass;
@@ -20,6 +21,23 @@ export interface DerType<T> {
   decodeTlv(t: Tlv, ctx: DerContext): T;
   /** Encodes a whole element (tag, length, value). */
   encode(v: T): Uint8Array;
+  /** Writes a whole element in front of what `w` holds (types built by the combinators have it). */
+  encodeTo?(v: T, w: DerWriter): void;
+}
+
+/** Writes `v` as an element of `type` in front of what `w` holds. */
+export function encodeInto<T>(type: DerType<T>, v: T, w: DerWriter): void {
+  if (type.encodeTo) type.encodeTo(v, w);
+  else w.bytes(type.encode(v));
+}
+
+/** A whole encoding from an encodeTo. */
+export function viaWriter<T>(encodeTo: (v: T, w: DerWriter) => void): (v: T) => Uint8Array {
+  return (v) => {
+    const w = new DerWriter();
+    encodeTo(v, w);
+    return w.finish();
+  };
 }
 
 export type Infer<D> = D extends DerType<infer T> ? T : never;

@@ -8,9 +8,8 @@
 // mechanism-specific and not necessarily DER (Kerberos: 2-byte TOK_ID then DER; NTLM: raw bytes),
 // so it is kept as bytes, and the whole input must be exactly one framed token.
 import { decodeError } from '../../errors.js';
-import { concat } from '../../bytes/encoding.js';
 import { resolveLimits, type Codec, type DecodeLimits } from '../codec.js';
-import { CLASS_APPLICATION, DerContext, encodeTlv, readTlv } from '../../der/tlv.js';
+import { CLASS_APPLICATION, DerContext, encodeConstructed, readTlv } from '../../der/tlv.js';
 import { OBJECT_IDENTIFIER } from '../../der/primitives.js';
 import { expectTag, type TagSpec } from '../../der/type.js';
 
@@ -68,7 +67,7 @@ function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): InitialConte
 }
 
 function encode(v: InitialContextToken): Uint8Array {
-  return encodeTlv(CLASS_APPLICATION, true, 0, concat(OBJECT_IDENTIFIER.encode(v.mech), v.innerToken));
+  return encodeConstructed(CLASS_APPLICATION, 0, [OBJECT_IDENTIFIER.encode(v.mech), v.innerToken]);
 }
 
 export const InitialContextToken: Codec<InitialContextToken> = { name: 'InitialContextToken', decode, encode };

@@ -6,8 +6,8 @@
 // Decode errors carry offsets into the bytes given here (the TOK_ID is bytes 0-1).
 import { resolveLimits, type Codec, type DecodeLimits } from '../codec.js';
 import { decodeError, SpnegoError } from '../../errors.js';
-import { concat, toHex } from '../../bytes/encoding.js';
-import { DerContext, decodeDerPrefix, type DerType } from '../../der/index.js';
+import { toHex } from '../../bytes/encoding.js';
+import { DerContext, DerWriter, decodeDerPrefix, encodeInto, type DerType } from '../../der/index.js';
 import { TokId } from '../../iana/krb5.js';
 import { apRepCodec, type ApRep } from './ap-rep.js';
 import { apReqCodec, type ApReq } from './ap-req.js';
@@ -51,6 +51,9 @@ export const gssKrb5TokenCodec: Codec<GssKrb5Token> = {
     if (!Object.hasOwn(TYPES, v.tokId)) throw new SpnegoError('ENCODE_BAD_VALUE', `unknown krb5 token kind ${String(v.tokId)}`);
     const id = TokId[v.tokId];
     const type = TYPES[v.tokId] as DerType<unknown>;
-    return concat(Uint8Array.of(id >> 8, id & 0xff), type.encode(v.message));
+    const w = new DerWriter();
+    encodeInto(type, v.message, w);
+    w.bytes(Uint8Array.of(id >> 8, id & 0xff));
+    return w.finish();
   },
 };

@@ -1,8 +1,11 @@
 // AES in CBC mode with ciphertext stealing as Kerberos uses it (RFC 3962 5: CBC-CS3 of NIST
 // SP 800-38A addendum, "the last two blocks swapped"), on node:crypto. One message of exactly one
 // block is plain CBC. The bulk is one cipher call: zero-padded CBC and then the swap.
+// Creating an OpenSSL context costs more than encrypting a handshake message, so each key keeps
+// one ECB context per direction (ECB with padding off is stateless between update calls) for
+// key derivation and for decrypting short messages; like DerivedKeyCache, keys are not mutated.
 
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { SpnegoError } from '../../errors.js';
 
 export const AES_BLOCK = 16;
@@ -26,31 +29,63 @@ function cbc(encrypt: boolean, key: Uint8Array, iv: Uint8Array, data: Uint8Array
   return out;
 }
 
+interface EcbPair {
+  enc?: Cipher;
+  dec?: Decipher;
+}
+// Kept on the key object itself: a WeakMap entry per short-lived session key cost more GC time
+// than the contexts saved.
+const ECB = Symbol('aes-ecb-contexts');
+type WithEcb = Uint8Array & { [ECB]?: EcbPair };
+
+function ecb(key: Uint8Array, encrypt: boolean): Cipher | Decipher {
+  const k = key as WithEcb;
+  const pair = (k[ECB] ??= {});
+  if (encrypt) return (pair.enc ??= createCipheriv(algo(key, 'ecb'), key, null).setAutoPadding(false));
+  return (pair.dec ??= createDecipheriv(algo(key, 'ecb'), key, null).setAutoPadding(false));
+}
+
+/** Runs whole blocks through a key's cached ECB context (one AES call per block, in parallel). */
+function ecbBlocks(key: Uint8Array, encrypt: boolean, data: Uint8Array): Buffer {
+  return ecb(key, encrypt).update(data);
+}
+
 /**
- * DR(Key, Constant) for AES (RFC 3961 5.1) in one cipher call: K1 = E(c), K2 = E(K1), ... is
- * exactly CBC with a zero IV over c | 0 | 0 ..., since each zero block is XORed with the previous
- * output before encryption.
+ * DR(Key, Constant) for AES (RFC 3961 5.1): K1 = E(c), K2 = E(K1), ... until outLen bytes.
  */
 export function aesDeriveRandom(key: Uint8Array, block16: Uint8Array, outLen: number): Uint8Array {
-  const blocks = Math.ceil(outLen / AES_BLOCK);
-  const input = new Uint8Array(blocks * AES_BLOCK);
-  input.set(block16, 0);
-  const c = createCipheriv(algo(key, 'cbc'), key, ZERO_IV);
-  c.setAutoPadding(false);
-  return new Uint8Array(c.update(input).subarray(0, outLen));
+  const out = new Uint8Array(Math.ceil(outLen / AES_BLOCK) * AES_BLOCK);
+  let k: Uint8Array = block16;
+  for (let pos = 0; pos < out.length; pos += AES_BLOCK) {
+    k = ecbBlocks(key, true, k);
+    out.set(k, pos);
+  }
+  return out.length === outLen ? out : out.slice(0, outLen);
 }
 
 /** One AES block encryption (ECB), the E of RFC 3961 key derivation. */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  const c = createCipheriv(algo(key, 'ecb'), key, null);
-  c.setAutoPadding(false);
-  return new Uint8Array(c.update(block));
+  return new Uint8Array(ecbBlocks(key, true, block));
 }
 
 function aesDecryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  const c = createDecipheriv(algo(key, 'ecb'), key, null);
-  c.setAutoPadding(false);
-  return new Uint8Array(c.update(block));
+  const d = ecbBlocks(key, false, block);
+  const out = new Uint8Array(d);
+  d.fill(0);
+  return out;
+}
+
+// Up to this size CBC decryption is ECB plus a JavaScript XOR on the cached context; past it
+// OpenSSL's CBC in one call is faster than creating a context is slow.
+const SMALL_CBC_DECRYPT = 4096;
+
+function cbcDecryptSmall(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const d = ecbBlocks(key, false, data);
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < AES_BLOCK; i++) out[i] = d[i]! ^ iv[i]!;
+  for (let i = AES_BLOCK; i < data.length; i++) out[i] = d[i]! ^ data[i - AES_BLOCK]!;
+  d.fill(0); // D(C) and the public ciphertext give the plaintext
+  return out;
 }
 
 export interface CtsResult {
@@ -90,7 +125,7 @@ export function aesCtsEncrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array 
 export function aesCtsDecrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array = ZERO_IV): CtsResult {
   checkIn(data, iv);
   const n = data.length;
-  if (n === AES_BLOCK) return { output: cbc(false, key, iv, data), nextIv: data.slice() };
+  if (n === AES_BLOCK) return { output: cbcDecryptSmall(key, iv, data), nextIv: data.slice() };
   const blocks = Math.ceil(n / AES_BLOCK);
   const prev = (blocks - 2) * AES_BLOCK; // where the swapped last CBC block (Cn) sits
   const last = prev + AES_BLOCK;
@@ -103,6 +138,7 @@ export function aesCtsDecrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array 
   rebuilt.set(data.subarray(last, n), prev); // the first `tail` bytes of C(n-1)
   rebuilt.set(d.subarray(tail), prev + tail); // the rest of C(n-1)
   rebuilt.set(cn, last);
-  const p = cbc(false, key, iv, rebuilt);
+  d.fill(0);
+  const p = n <= SMALL_CBC_DECRYPT ? cbcDecryptSmall(key, iv, rebuilt) : cbc(false, key, iv, rebuilt);
   return { output: p.subarray(0, n), nextIv: cn.slice() };
 }

@@ -2,8 +2,9 @@
 // simplified profile: PBKDF2-HMAC-SHA1 string-to-key, DK with AES, AES-CTS with a 16-byte
 // confounder, HMAC-SHA1-96 over the plaintext with Ki; checksums hmac-sha1-96-aes128/256 with Kc.
 
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { SpnegoError } from '../../errors.js';
+import { randomBytes } from '../provider.js';
 import { constantTimeEqual } from '../../bytes/index.js';
 import { ChecksumType, EncType } from '../../iana/krb5.js';
 import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt, aesDeriveRandom, aesEncryptBlock } from './aes-cts.js';
@@ -31,6 +32,19 @@ export function aesDk(key: Uint8Array, constant: Uint8Array): Uint8Array {
   return aesDeriveRandom(key, constant.length === AES_BLOCK ? constant : nfold(constant, AES_BLOCK), key.length);
 }
 
+// n-fold(usage | kind, 128) depends on the usage only: computed once per (usage, kind).
+const foldedUsage = new Map<number, Uint8Array>();
+function usageBlock(usage: number, kind: number): Uint8Array {
+  const id = usage * 256 + kind;
+  let b = foldedUsage.get(id);
+  if (b === undefined) {
+    b = nfold(usageConstant(usage, kind), AES_BLOCK);
+    if (foldedUsage.size >= 1024) foldedUsage.clear();
+    foldedUsage.set(id, b);
+  }
+  return b;
+}
+
 class AesSha1Profile implements EncryptionProfile {
   readonly checksumSize = HMAC_LEN;
   readonly confounderSize = AES_BLOCK;
@@ -53,7 +67,7 @@ class AesSha1Profile implements EncryptionProfile {
     checkKey(this, key);
     checkUsage(usage);
     // Each key is derived on first use: decryption needs Ke and Ki, checksums only Kc.
-    return this.cache.get(key.value, usage, () => lazyUsageKeys((c) => aesDk(key.value, usageConstant(usage, c))));
+    return this.cache.get(key.value, usage, () => lazyUsageKeys((c) => aesDeriveRandom(key.value, usageBlock(usage, c), key.value.length)));
   }
 
   /** The PBKDF2 output before DK(tkey, "kerberos") (RFC 3962 4), exposed for the vectors. */
@@ -75,7 +89,7 @@ class AesSha1Profile implements EncryptionProfile {
 
   encrypt(key: Key, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Uint8Array {
     const { ke, ki } = this.usageKeys(key, usage);
-    const conf = confounder ?? new Uint8Array(randomBytes(AES_BLOCK));
+    const conf = confounder ?? randomBytes(AES_BLOCK);
     if (conf.length !== AES_BLOCK) throw new SpnegoError('BAD_ARGUMENT', `confounder must be ${AES_BLOCK} bytes`);
     const p = new Uint8Array(AES_BLOCK + plaintext.length);
     p.set(conf, 0);

@@ -2,8 +2,9 @@
 // (SP 800-108 counter mode) for every derivation, PBKDF2-HMAC-SHA2 string-to-key salted with the
 // enctype name, AES-CTS with a 16-byte confounder and an HMAC over IV | ciphertext.
 
-import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { SpnegoError } from '../../errors.js';
+import { randomBytes } from '../provider.js';
 import { constantTimeEqual } from '../../bytes/index.js';
 import { ChecksumType, EncType } from '../../iana/krb5.js';
 import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt } from './aes-cts.js';
@@ -95,7 +96,7 @@ class AesSha2Profile implements EncryptionProfile {
 
   encrypt(key: Key, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Uint8Array {
     const { ke, ki } = this.usageKeys(key, usage);
-    const conf = confounder ?? new Uint8Array(randomBytes(AES_BLOCK));
+    const conf = confounder ?? randomBytes(AES_BLOCK);
     if (conf.length !== AES_BLOCK) throw new SpnegoError('BAD_ARGUMENT', `confounder must be ${AES_BLOCK} bytes`);
     const p = new Uint8Array(AES_BLOCK + plaintext.length);
     p.set(conf, 0);

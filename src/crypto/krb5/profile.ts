@@ -63,19 +63,22 @@ export function checkKey(p: { enctype: number; name: string; keySize: number }, 
 }
 
 /**
- * A per-key cache of values derived for a usage (Kc/Ke/Ki, K1, ...), keyed weakly on the key
- * bytes object so it goes away with the key. Small: a key is used with a handful of usages;
- * past `max` entries a key's map is cleared. Keys must not be mutated after first use.
+ * A per-key cache of values derived for a usage (Kc/Ke/Ki, K1, ...), kept on the key bytes object
+ * under a private symbol so it goes away with the key (a WeakMap entry per short-lived session key
+ * cost more garbage-collection time than the derivations it saved). Small: a key is used with a
+ * handful of usages; past `max` entries a key's map is cleared. Keys must not be mutated after
+ * first use.
  */
 export class DerivedKeyCache<T> {
-  private readonly map = new WeakMap<Uint8Array, Map<number, T>>();
+  private readonly slot = Symbol('derived-keys');
   constructor(private readonly max = 32) {}
 
   get(key: Uint8Array, usage: number, derive: () => T): T {
-    let m = this.map.get(key);
+    const holder = key as Uint8Array & Record<symbol, Map<number, T> | undefined>;
+    let m = holder[this.slot];
     if (m === undefined) {
       m = new Map();
-      this.map.set(key, m);
+      holder[this.slot] = m;
     }
     let v = m.get(usage);
     if (v === undefined) {
