@@ -38,8 +38,15 @@ import { Krb5Initiator } from '../../src/mech/krb5/gss-initiator.js';
 import { MemoryReplayCache } from '../../src/mech/krb5/replay-cache.js';
 import { acceptor as gssAcceptor, type SecurityContext } from '../../src/gss/context.js';
 import { createNegotiateAuthenticator } from '../../src/http/server/authenticator.js';
+import { asExchange } from '../../src/mech/krb5/as.js';
+import { tgsExchange } from '../../src/mech/krb5/tgs.js';
+import { makeKrbCred, readKrbCred } from '../../src/mech/krb5/delegation.js';
+import type { Credential } from '../../src/mech/krb5/credential.js';
+import { getProfile } from '../../src/crypto/krb5/registry.js';
+import { KeyUsage } from '../../src/iana/krb5.js';
 import { issueTicket } from '../helpers/krb5-ticket.js';
 import { readJson } from '../helpers/paths.js';
+import { KDC_CLIENT, KDC_ENCTYPES, KDC_SERVICE, kdcRandom, loadKdcSeeds, replaying } from './kdc-seeds.js';
 
 export interface BytesTarget {
   readonly name: string;
@@ -47,6 +54,8 @@ export interface BytesTarget {
   /** What the target reaches, for README and reports. */
   readonly covers: string;
   readonly seeds: Uint8Array[];
+  /** Inputs in the short run of `npm test` when fewer than FUZZ_SHORT_RUNS (slow targets; the long run is unaffected). */
+  readonly shortRuns?: number;
   run(input: Uint8Array): void | Promise<void>;
 }
 export interface TextTarget {
@@ -133,6 +142,8 @@ function ntlmMessages(tokens: readonly Uint8Array[]): Uint8Array[] {
   return dedupe(out);
 }
 
+const KDC_MESSAGES_NAMED = readJson<{ messages: { name: string; hex: string }[] }>('test/vectors/krb5-kdc-messages.json').messages;
+const mitKdc = (name: string): Uint8Array => fromHex(KDC_MESSAGES_NAMED.find((m) => m.name === name)!.hex);
 const KRB5_MESSAGES = readJson<{ messages: { base64: string }[] }>('test/vectors/krb5-messages.json').messages.map((m) => fromBase64(m.base64));
 const KDC_MESSAGES = readJson<{ messages: { hex: string }[] }>('test/vectors/krb5-kdc-messages.json').messages.map((m) => fromHex(m.hex));
 const PAC_VECTORS = readJson<{ vectors: { pac: string; encTicketPart?: string }[] }>('test/vectors/ms-pac.json').vectors;
@@ -202,6 +213,41 @@ async function krb5Exchange(): Promise<{ apReq: Uint8Array; spnegoInit: Uint8Arr
   return { apReq, spnegoInit, wrap, mic, acceptor: a, spnegoReplies: reply ? [reply] : [] };
 }
 
+// The client side of the KDC exchanges and delegation: replies recorded from the lab KDC
+// (test/vectors/lab-kdc-client.json), replayed with the same nonce and the user's keys from its
+// password (kdc-seeds.ts), so the seeds complete and mutations reach decryption, the nonce and
+// name checks and the granted key. Each target then uses what it got, as the initiator would.
+const KDC = await loadKdcSeeds();
+const KDC0 = KDC[0]!;
+const kdcCommon = { enctypes: KDC_ENCTYPES, random: kdcRandom, now: KDC0.now };
+const ZERO_CONFOUNDER = new Uint8Array(16); // deterministic ciphertexts, so a finding replays
+const AS_REP0 = krb5.asRepCodec.decode(KDC0.asRep);
+const TGS_REP0 = krb5.tgsRepCodec.decode(KDC0.tgsRep);
+const AS_KEY0 = KDC0.keys.find((k) => k.enctype === AS_REP0.encPart.etype)!;
+const DELEG_KEY0 = KDC0.service.sessionKey;
+/** The seed exchange whose key has this enctype (a mutated etype falls back to the first). */
+const kdcSeedFor = (etype: number | undefined) => KDC.find((x) => x.tgt.sessionKey.enctype === etype) ?? KDC0;
+const etypeOf = (decode: (b: Uint8Array) => { encPart: { etype: number } }, b: Uint8Array): number | undefined => {
+  try {
+    return decode(b).encPart.etype;
+  } catch {
+    return undefined;
+  }
+};
+/** Uses a credential as the initiator does: an AP-REQ with its ticket and session key. */
+async function useCredentials(creds: readonly Credential[]): Promise<void> {
+  for (const credential of creds.slice(0, 2)) await new Krb5Initiator({ credential, now: KDC0.now, random: kdcRandom }).step();
+}
+const encKrbCredParts = KDC.map((x) => {
+  const c = krb5.krbCredCodec.decode(makeKrbCred(x.forwarded, x.service.sessionKey));
+  return getProfile(x.service.sessionKey.enctype).decrypt(x.service.sessionKey, KeyUsage.KRB_CRED_ENCPART, c.encPart.cipher);
+});
+const KRB_CRED_SEEDS = [
+  ...KDC.map((x) => makeKrbCred(x.forwarded, x.service.sessionKey)),
+  // enc-part etype 0 (unencrypted, as some Heimdal builds send): the plaintext is read directly
+  krb5.krbCredCodec.encode({ pvno: 5, msgType: 22, tickets: [KDC0.forwarded.ticket], encPart: { etype: 0, cipher: encKrbCredParts[0]! } }),
+];
+
 const NTLM = await ntlmExchange();
 const SPNEGO_NTLM = await spnegoNtlmExchange();
 const KRB5 = await krb5Exchange();
@@ -209,9 +255,11 @@ const krb5Msg = new TextEncoder().encode('hello, fuzz');
 
 // ---------------------------------------------------------------- targets
 
-const bytes = (name: string, covers: string, seeds: Uint8Array[], run: (b: Uint8Array) => void | Promise<void>): BytesTarget => ({
-  name, kind: 'bytes', covers, seeds: dedupe(seeds), run,
+const bytes = (name: string, covers: string, seeds: Uint8Array[], run: (b: Uint8Array) => void | Promise<void>, shortRuns?: number): BytesTarget => ({
+  name, kind: 'bytes', covers, seeds: dedupe(seeds), run, ...(shortRuns !== undefined ? { shortRuns } : {}),
 });
+/** The KDC-reply and delegation targets run 3,000-13,000 inputs/s: 500 each keeps npm test's short run near 5 s. */
+const KDC_SHORT_RUNS = 500;
 const text = (name: string, covers: string, seeds: string[], run: (s: string) => void | Promise<void>): TextTarget => ({
   name, kind: 'text', covers, seeds, run,
 });
@@ -393,6 +441,44 @@ export const TARGETS: readonly FuzzTarget[] = [
     several(() => KRB5.acceptor.unwrap(b), () => KRB5.acceptor.verifyMic(krb5Msg, b))),
   bytes('ntlm-acceptor:unwrap', 'NtlmAcceptor.unwrap/verifyMic on an established context (MS-NLMP 3.4 sealed and signed messages)', [...NTLM.wrap, ...NTLM.mic], (b) =>
     several(() => NTLM.acceptor.unwrap(b), () => NTLM.acceptor.verifyMic(krb5Msg, b))),
+  // --- Kerberos client: KDC replies and delegation (seeds: our lab exchanges, kdc-seeds.ts)
+  bytes('krb5-client:as-rep', 'src/mech/krb5/as.ts asExchange on a KDC reply (AS-REP, or a KRB-ERROR then the recorded AS-REP): etype and key choice, decryption, nonce, names, the granted key in use',
+    [...KDC.map((x) => x.asRep), mitKdc('mit-as-rep'), mitKdc('mit-krb-error-preauth-required')],
+    async (b) => {
+      const kdc = b[0] === 0x7e ? replaying(b, KDC0.asRep) : replaying(b);
+      await useCredentials([await asExchange({ client: KDC_CLIENT, keys: KDC0.keys, kdc, forwardable: true, ...kdcCommon })]);
+    }, KDC_SHORT_RUNS),
+  bytes('krb5-client:enc-as-rep-part', 'asExchange on the decrypted EncASRepPart (the input, encrypted with the user key into the recorded AS-REP): decode, nonce, names, the granted key in use',
+    [...KDC.map((x) => x.encAsRepPart), mitKdc('mit-enc-as-rep-part')],
+    async (p) => {
+      const rep = krb5.asRepCodec.encode({ ...AS_REP0, encPart: { ...AS_REP0.encPart, cipher: getProfile(AS_KEY0.enctype).encrypt(AS_KEY0, KeyUsage.AS_REP_ENCPART, p, ZERO_CONFOUNDER) } });
+      await useCredentials([await asExchange({ client: KDC_CLIENT, keys: KDC0.keys, kdc: replaying(rep), forwardable: true, ...kdcCommon })]);
+    }, KDC_SHORT_RUNS),
+  bytes('krb5-client:tgs-rep', 'src/mech/krb5/tgs.ts tgsExchange on a KDC reply (TGS-REP or KRB-ERROR) to a request with the recorded TGT: decryption, nonce, referrals, the granted key in use',
+    [...KDC.flatMap((x) => [x.tgsRep, x.tgsRepForwarded]), mitKdc('mit-tgs-rep')],
+    async (b) => {
+      const tgt = kdcSeedFor(etypeOf((x) => krb5.tgsRepCodec.decode(x), b)).tgt;
+      await useCredentials([await tgsExchange({ tgt, server: KDC_SERVICE, kdc: replaying(b), ...kdcCommon })]);
+    }, KDC_SHORT_RUNS),
+  bytes('krb5-client:enc-tgs-rep-part', 'tgsExchange on the decrypted EncTGSRepPart (the input, encrypted with the TGT session key into the recorded TGS-REP): decode, nonce, names, referrals, the granted key in use',
+    [...KDC.flatMap((x) => [x.encTgsRepPart, x.encTgsRepPartForwarded]), mitKdc('mit-enc-tgs-rep-part')],
+    async (p) => {
+      const key = KDC0.tgt.sessionKey;
+      const rep = krb5.tgsRepCodec.encode({ ...TGS_REP0, encPart: { ...TGS_REP0.encPart, cipher: getProfile(key.enctype).encrypt(key, KeyUsage.TGS_REP_ENCPART_SESSKEY, p, ZERO_CONFOUNDER) } });
+      await useCredentials([await tgsExchange({ tgt: KDC0.tgt, server: KDC_SERVICE, kdc: replaying(rep), ...kdcCommon })]);
+    }, KDC_SHORT_RUNS),
+  bytes('krb5-delegation:krb-cred', 'src/mech/krb5/delegation.ts readKrbCred on a KRB-CRED (encrypted with the service session key, or etype 0), then the delegated TGT in use',
+    KRB_CRED_SEEDS,
+    async (b) => {
+      const key = kdcSeedFor(etypeOf((x) => krb5.krbCredCodec.decode(x), b)).service.sessionKey;
+      await useCredentials(readKrbCred(b, key));
+    }, KDC_SHORT_RUNS),
+  bytes('krb5-delegation:enc-krb-cred-part', 'readKrbCred on the decrypted EncKrbCredPart (the input, encrypted with the session key into a KRB-CRED with the forwarded TGT), then the delegated TGT in use',
+    encKrbCredParts,
+    async (p) => {
+      const cred = krb5.krbCredCodec.encode({ pvno: 5, msgType: 22, tickets: [KDC0.forwarded.ticket], encPart: { etype: DELEG_KEY0.enctype, cipher: getProfile(DELEG_KEY0.enctype).encrypt(DELEG_KEY0, KeyUsage.KRB_CRED_ENCPART, p, ZERO_CONFOUNDER) } });
+      await useCredentials(readKrbCred(cred, DELEG_KEY0));
+    }, KDC_SHORT_RUNS),
   text('http:authenticator', 'src/http/server/authenticator.ts createNegotiateAuthenticator().authenticate: one Authorization value per line, one connection',
     HTTP_SEEDS,
     async (s) => {
