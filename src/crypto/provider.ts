@@ -6,8 +6,12 @@
 import { createHash, createHmac, randomFillSync } from 'node:crypto';
 import { SpnegoError } from '../errors.js';
 
+// A copy into a fresh Uint8Array: digests are small, so it stays on the V8 heap (slicing the
+// Buffer's ArrayBuffer allocated a separate backing store for every digest).
 function plain(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
 }
 
 /** MD5 of the concatenation of `parts` (16 bytes). */

@@ -182,7 +182,7 @@ export class NtlmInitiator implements NtlmMessageSecurity {
         return out;
       }
       default:
-        throw new SpnegoError('BAD_ARGUMENT', 'NTLM initiator context is already complete');
+        throw new SpnegoError('NO_CONTEXT', 'NTLM initiator context is already complete'); // as the acceptor and Kerberos: a token after completion is the peer's doing, not the caller's
     }
   }
 
