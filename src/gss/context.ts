@@ -19,7 +19,8 @@ import { Krb5Client } from '../mech/krb5/client.js';
 import { parsePrincipal } from '../mech/krb5/principal.js';
 import type { ServiceKey } from '../mech/krb5/credential.js';
 import type { ReplayCache } from '../mech/krb5/replay-cache.js';
-import { readKeytab, serviceKeysFromKeytab, writeCcache } from '../mech/krb5/ccache-store.js';
+import { keytabPath, readKeytab, serviceKeysFromKeytab, writeCcache } from '../mech/krb5/ccache-store.js';
+import { cachedParse } from './file-cache.js';
 import { keytabCodec, keytabEntries } from '../codec/krb5-files/keytab.js';
 import { mayHaveKerberos, serviceTicketFor } from './krb5-credential.js';
 
@@ -241,7 +242,7 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
 function serviceKeys(k: AcceptorOptions['credential']['keytab']): ServiceKey[] | undefined {
   const name = k ?? process.env['KRB5_KTNAME'];
   if (name === undefined) return undefined;
-  if (typeof name === 'string') return serviceKeysFromKeytab(readKeytab(name));
+  if (typeof name === 'string') return cachedParse('keytab', keytabPath(name), () => serviceKeysFromKeytab(readKeytab(name)));
   if (name instanceof Uint8Array) return serviceKeysFromKeytab(keytabEntries(keytabCodec.decode(name)));
   return [...name];
 }

@@ -9,6 +9,7 @@ import { readCcache, appendToCcache, ccachePath, defaultCcacheName } from '../me
 import { isExpired, type Credential } from '../mech/krb5/credential.js';
 import { formatPrincipal, samePrincipal, tgsPrincipal } from '../mech/krb5/principal.js';
 import { makeKrbCred } from '../mech/krb5/delegation.js';
+import { cachedParse } from './file-cache.js';
 
 export interface Krb5CredentialSource {
   readonly username?: string;
@@ -48,7 +49,7 @@ async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, targe
   let fromCache = false;
   const name = cacheName(src, client);
   if (!src.password && !src.keytab) {
-    const cache = readCcache(name);
+    const cache = cachedParse('ccache', ccachePath(name), () => readCcache(name));
     fromCache = true;
     const server = await client.servicePrincipal(target, cache.defaultPrincipal.realm);
     tgt = cache.credentials.find((c) => samePrincipal(c.server.name, tgsPrincipal(cache.defaultPrincipal.realm).name) && c.server.realm === cache.defaultPrincipal.realm && !isExpired(c, now, 60));
