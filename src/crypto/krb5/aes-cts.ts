@@ -63,6 +63,25 @@ export function aesDeriveRandom(key: Uint8Array, block16: Uint8Array, outLen: nu
   return out.length === outLen ? out : out.slice(0, outLen);
 }
 
+/**
+ * DR(Key, c) for several constants at once: round r encrypts the r-th blocks of every chain in
+ * one call (the chains are independent), so Ke and Ki of a usage cost two AES calls, not four.
+ */
+export function aesDeriveRandomMany(key: Uint8Array, blocks16: readonly Uint8Array[], outLen: number): Uint8Array[] {
+  const rounds = Math.ceil(outLen / AES_BLOCK);
+  const n = blocks16.length;
+  const outs = blocks16.map(() => new Uint8Array(rounds * AES_BLOCK));
+  let input: Uint8Array = new Uint8Array(n * AES_BLOCK);
+  blocks16.forEach((b, i) => input.set(b, i * AES_BLOCK));
+  for (let r = 0; r < rounds; r++) {
+    const k = ecbBlocks(key, true, input);
+    for (let i = 0; i < n; i++) outs[i]!.set(k.subarray(i * AES_BLOCK, (i + 1) * AES_BLOCK), r * AES_BLOCK);
+    input = k;
+  }
+  input.fill(0);
+  return outs.map((o) => (o.length === outLen ? o : o.slice(0, outLen)));
+}
+
 /** One AES block encryption (ECB), the E of RFC 3961 key derivation. */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   return new Uint8Array(ecbBlocks(key, true, block));
@@ -131,14 +150,29 @@ export function aesCtsDecrypt(key: Uint8Array, data: Uint8Array, iv: Uint8Array 
   const last = prev + AES_BLOCK;
   const tail = n - last;
   const cn = data.subarray(prev, last);
-  // D = AES^-1(Cn) = C(n-1) xor (Pn | 0): its bytes past `tail` are those of C(n-1).
-  const d = aesDecryptBlock(key, cn);
-  const rebuilt = new Uint8Array(blocks * AES_BLOCK);
-  rebuilt.set(data.subarray(0, prev), 0);
-  rebuilt.set(data.subarray(last, n), prev); // the first `tail` bytes of C(n-1)
-  rebuilt.set(d.subarray(tail), prev + tail); // the rest of C(n-1)
-  rebuilt.set(cn, last);
+  if (n > SMALL_CBC_DECRYPT) {
+    // D = AES^-1(Cn) = C(n-1) xor (Pn | 0): its bytes past `tail` are those of C(n-1).
+    const d = aesDecryptBlock(key, cn);
+    const rebuilt = new Uint8Array(blocks * AES_BLOCK);
+    rebuilt.set(data.subarray(0, prev), 0);
+    rebuilt.set(data.subarray(last, n), prev); // the first `tail` bytes of C(n-1)
+    rebuilt.set(d.subarray(tail), prev + tail); // the rest of C(n-1)
+    rebuilt.set(cn, last);
+    d.fill(0);
+    return { output: cbc(false, key, iv, rebuilt).subarray(0, n), nextIv: cn.slice() };
+  }
+  // Short messages, two ECB calls on the key's cached context: first every whole block as sent
+  // (C1 .. C(n-2), then Cn), which also gives D(Cn) and so the hidden end of C(n-1); then C(n-1).
+  const d = ecbBlocks(key, false, data.subarray(0, last));
+  const cPrev = new Uint8Array(AES_BLOCK); // C(n-1)
+  cPrev.set(data.subarray(last, n), 0);
+  cPrev.set(d.subarray(prev + tail, last), tail);
+  const dPrev = ecbBlocks(key, false, cPrev);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < prev; i++) out[i] = d[i]! ^ (i < AES_BLOCK ? iv[i]! : data[i - AES_BLOCK]!);
+  for (let j = 0; j < AES_BLOCK; j++) out[prev + j] = dPrev[j]! ^ (prev === 0 ? iv[j]! : data[prev - AES_BLOCK + j]!); // P(n-1)
+  for (let j = 0; j < tail; j++) out[last + j] = d[prev + j]! ^ cPrev[j]!; // Pn = D(Cn) xor C(n-1), first `tail` bytes
   d.fill(0);
-  const p = n <= SMALL_CBC_DECRYPT ? cbcDecryptSmall(key, iv, rebuilt) : cbc(false, key, iv, rebuilt);
-  return { output: p.subarray(0, n), nextIv: cn.slice() };
+  dPrev.fill(0);
+  return { output: out, nextIv: cn.slice() };
 }

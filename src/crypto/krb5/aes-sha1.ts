@@ -7,9 +7,9 @@ import { SpnegoError } from '../../errors.js';
 import { randomBytes } from '../provider.js';
 import { constantTimeEqual } from '../../bytes/index.js';
 import { ChecksumType, EncType } from '../../iana/krb5.js';
-import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt, aesDeriveRandom, aesEncryptBlock } from './aes-cts.js';
-import { nfold, usageConstant } from './rfc3961.js';
-import { DerivedKeyCache, lazyUsageKeys, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
+import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt, aesDeriveRandom, aesDeriveRandomMany, aesEncryptBlock } from './aes-cts.js';
+import { KC, KE, KI, nfold, usageConstant } from './rfc3961.js';
+import { DerivedKeyCache, checkKey, checkUsage, pbkdf2Iterations, toBytes, type EncryptionProfile, type Key } from './profile.js';
 
 const HMAC_LEN = 12;
 const KERBEROS = new TextEncoder().encode('kerberos');
@@ -66,8 +66,24 @@ class AesSha1Profile implements EncryptionProfile {
   usageKeys(key: Key, usage: number): UsageKeys {
     checkKey(this, key);
     checkUsage(usage);
-    // Each key is derived on first use: decryption needs Ke and Ki, checksums only Kc.
-    return this.cache.get(key.value, usage, () => lazyUsageKeys((c) => aesDeriveRandom(key.value, usageBlock(usage, c), key.value.length)));
+    // Derived on first use: encryption and decryption need Ke and Ki (derived together, in one
+    // AES call per round), checksums only Kc.
+    return this.cache.get(key.value, usage, () => {
+      let pair: Uint8Array[] | undefined;
+      const both = (): Uint8Array[] => (pair ??= aesDeriveRandomMany(key.value, [usageBlock(usage, KE), usageBlock(usage, KI)], key.value.length));
+      let kc: Uint8Array | undefined;
+      return {
+        get kc() {
+          return (kc ??= aesDeriveRandom(key.value, usageBlock(usage, KC), key.value.length));
+        },
+        get ke() {
+          return both()[0]!;
+        },
+        get ki() {
+          return both()[1]!;
+        },
+      };
+    });
   }
 
   /** The PBKDF2 output before DK(tkey, "kerberos") (RFC 3962 4), exposed for the vectors. */
