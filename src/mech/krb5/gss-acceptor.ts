@@ -177,7 +177,7 @@ export class Krb5Acceptor {
     if (Math.abs(ctime - now.getTime()) > skewMs) throw this.krbFailure('CLOCK_SKEW', Krb.KRB_AP_ERR_SKEW, 'clock skew too great between the client and this server', now, apReq, tkt.cname);
     const clientName = `${tkt.cname.nameString.join('/')}@${tkt.crealm}`;
     const cache = this.o.replayCache ?? sharedReplayCache;
-    const fresh = await cache.checkAndStore(replayEntry(clientName, `${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm}`, auth.ctime, auth.cusec, apReq.authenticator.cipher), now.getTime() + 2 * skewMs);
+    const fresh = await cache.checkAndStore(replayEntry(clientName, `${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm}`, auth.ctime, auth.cusec, apReq.authenticator.cipher), replayExpiry(ctime, skewMs));
     if (!fresh) throw new SpnegoError('DUPLICATE_TOKEN', 'this AP-REQ was already accepted (KRB_AP_ERR_REPEAT)', { krbError: { code: Krb.KRB_AP_ERR_REPEAT, name: 'KRB_AP_ERR_REPEAT' } });
     if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator lacks the GSS checksum (type 0x8003)');
     const checksum = decodeGssChecksum(auth.cksum.checksum);
@@ -248,4 +248,14 @@ export class Krb5Acceptor {
   unwrap(token: Uint8Array): { message: Uint8Array; encrypted: boolean } {
     return this.sec().unwrap(token);
   }
+}
+
+/**
+ * How long a replay-cache entry must live (RFC 4120 3.2.3): an authenticator stamped `ctime` is
+ * accepted only while the clock is within the skew of it, so until ctime + skew (plus a second for
+ * the sub-second part), as MIT's rcache expunges entries older than now - skew. Entries used to
+ * live until now + 2 x skew, twice as many live entries for nothing.
+ */
+function replayExpiry(ctimeMs: number, skewMs: number): number {
+  return ctimeMs + skewMs + 1000;
 }

@@ -110,3 +110,16 @@ test('the acceptor: a replay is DUPLICATE_TOKEN, and a full cache refuses a fres
   const second = (await new Krb5Initiator({ credential: cred }).step())!;
   await assert.rejects(new Krb5Acceptor({ keys, replayCache: cache }).step(second), { code: 'UNAVAILABLE' });
 });
+
+test('the acceptor keeps an entry until the authenticator time + the skew (RFC 4120 3.2.3), not now + 2 x skew', async () => {
+  const { cred, keys } = issueTicket(18);
+  const ctime = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const apReq = (await new Krb5Initiator({ credential: cred, now: () => ctime }).step())!;
+  const expiries: number[] = [];
+  const spy = { checkAndStore: async (_key: string, expiresAt: number) => (expiries.push(expiresAt), true) };
+  // The server's clock 200 s ahead of the client's, inside the 300 s skew.
+  await new Krb5Acceptor({ keys, replayCache: spy, clockSkewSeconds: 300, now: () => new Date(ctime.getTime() + 200_000) }).step(apReq);
+  assert.equal(expiries.length, 1);
+  const lo = ctime.getTime() + 300_000;
+  assert.ok(expiries[0]! >= lo && expiries[0]! <= lo + 2000, `expiry ${expiries[0]! - ctime.getTime()} ms after ctime`);
+});
