@@ -147,6 +147,11 @@ export class SpnegoInitiator extends EstablishedContext {
       if (ctx.complete) throw new SpnegoError('DEFECTIVE_TOKEN', 'a mech token arrived after the mechanism completed');
       out = await ctx.step(token);
     }
+    // Nothing to feed a mechanism that still needs a token: waiting would never end (MIT answers
+    // GSS_S_DEFECTIVE_TOKEN to an accept-incomplete without a responseToken here too).
+    if (token === undefined && !ctx.complete && resp.negState !== 'accept-completed') {
+      throw new SpnegoError('DEFECTIVE_TOKEN', 'the acceptor sent no mech token while the mechanism still needs one');
+    }
     if (!ctx.complete && resp.negState === 'accept-completed') {
       throw new SpnegoError('DEFECTIVE_TOKEN', 'the acceptor completed before the mechanism did');
     }

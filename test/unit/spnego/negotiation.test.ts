@@ -303,6 +303,16 @@ test('protocol violations: NegTokenResp first, second MIC, supportedMech in a co
   await assert.rejects(() => i2.step(again), { code: 'DEFECTIVE_TOKEN' });
 });
 
+test('accept-incomplete (or request-mic) without a responseToken while the optimistic mech still needs one: DEFECTIVE_TOKEN, not a silent wait (MIT init_ctx_cont)', async () => {
+  for (const negState of ['accept-incomplete', 'request-mic'] as const) {
+    const i = new SpnegoInitiator({ mechs: [fakeMech(KRB, 'initiator'), fakeMech(NTLM, 'initiator')] });
+    await i.step();
+    const bare = encodeSpnegoToken({ framed: false, token: { type: 'negTokenResp', value: { negState, supportedMech: OID.KRB5 } } });
+    await assert.rejects(() => i.step(bare), { code: 'DEFECTIVE_TOKEN' }, negState);
+    assert.equal(i.complete, false);
+  }
+});
+
 test('property: arbitrary and mutated tokens into either side give only SpnegoError, and a failed context stays failed', async () => {
   const seeds: Uint8Array[] = [];
   const i0 = new SpnegoInitiator({ mechs: [fakeMech(KRB, 'initiator'), fakeMech(NTLM, 'initiator')] });
