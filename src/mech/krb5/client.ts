@@ -12,6 +12,9 @@ import { isExpired, type Credential } from './credential.js';
 import { readKeytab } from './ccache-store.js';
 import { supportedEnctypes } from '../../crypto/krb5/registry.js';
 
+const PRUNE_AT = 64;
+const MAX_CACHED_TICKETS = 1024;
+
 export interface Krb5ClientOptions {
   readonly config?: Krb5Config;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -131,8 +134,22 @@ export class Krb5Client {
     const cached = this.tickets.get(key);
     if (cached && !isExpired(cached, this.now(), 60)) return cached;
     const cred = await tgsExchange({ tgt, server, kdc: this.transport, enctypes: this.enctypes('tgs'), forwardable: o.forwardable ?? false, allowWeakCrypto: this.config.libdefaults.allowWeakCrypto, now: this.now });
+    this.tickets.delete(key);
     this.tickets.set(key, cred);
+    this.pruneTickets();
     return cred;
+  }
+
+  // Expired tickets go when the cache grows (a long-lived client used to keep every service it
+  // ever asked for); past MAX_CACHED_TICKETS the least recently fetched go too.
+  private pruneTickets(): void {
+    if (this.tickets.size <= PRUNE_AT) return;
+    const now = this.now();
+    for (const [k, c] of this.tickets) if (isExpired(c, now)) this.tickets.delete(k);
+    for (const k of this.tickets.keys()) {
+      if (this.tickets.size <= MAX_CACHED_TICKETS) break;
+      this.tickets.delete(k);
+    }
   }
 
   /** A forwarded TGT to delegate to a service (the TGT must be forwardable: kinit -f). */
