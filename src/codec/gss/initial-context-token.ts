@@ -58,12 +58,21 @@ export function hasInitialContextTokenHeader(bytes: Uint8Array): boolean {
   }
 }
 
-function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): InitialContextToken {
+/**
+ * Like InitialContextToken.decode, but `innerToken` is a view of `bytes`, not a copy: for a
+ * mechanism that decodes the inner token at once (the copy was one more allocation per message).
+ */
+export function unframeInitialContextToken(bytes: Uint8Array, limits?: Partial<DecodeLimits>): InitialContextToken {
   const l = resolveLimits(limits);
   if (bytes.length > l.maxBytes) decodeError('DECODE_LIMIT', `input of ${bytes.length} bytes exceeds the ${l.maxBytes}-byte limit`, 0);
   const h = readInitialContextTokenHeader(bytes, new DerContext(l));
+  return { mech: h.mech, innerToken: bytes.subarray(h.innerStart, h.end) };
+}
+
+function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): InitialContextToken {
+  const v = unframeInitialContextToken(bytes, limits);
   // A plain, unshared copy (Buffer.prototype.slice would return a view).
-  return { mech: h.mech, innerToken: new Uint8Array(bytes.subarray(h.innerStart, h.end)) };
+  return { mech: v.mech, innerToken: new Uint8Array(v.innerToken) };
 }
 
 function encode(v: InitialContextToken): Uint8Array {

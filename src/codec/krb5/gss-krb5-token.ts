@@ -7,7 +7,7 @@
 import { resolveLimits, type Codec, type DecodeLimits } from '../codec.js';
 import { decodeError, SpnegoError } from '../../errors.js';
 import { toHex } from '../../bytes/encoding.js';
-import { DerContext, DerWriter, decodeDerPrefix, encodeInto, type DerType } from '../../der/index.js';
+import { CLASS_APPLICATION, DerContext, DerWriter, OBJECT_IDENTIFIER, decodeDerPrefix, encodeInto, type DerType } from '../../der/index.js';
 import { TokId } from '../../iana/krb5.js';
 import { apRepCodec, type ApRep } from './ap-rep.js';
 import { apReqCodec, type ApReq } from './ap-req.js';
@@ -57,3 +57,19 @@ export const gssKrb5TokenCodec: Codec<GssKrb5Token> = {
     return w.finish();
   },
 };
+
+/**
+ * The token framed for the wire: [APPLICATION 0] { thisMech, TOK_ID, message } written in one
+ * pass (the same bytes as InitialContextToken.encode of gssKrb5TokenCodec.encode, without the
+ * intermediate copy).
+ */
+export function encodeFramedGssKrb5Token(mech: string, v: GssKrb5Token): Uint8Array {
+  if (!Object.hasOwn(TYPES, v.tokId)) throw new SpnegoError('ENCODE_BAD_VALUE', `unknown krb5 token kind ${String(v.tokId)}`);
+  const id = TokId[v.tokId];
+  const w = new DerWriter();
+  encodeInto(TYPES[v.tokId] as DerType<unknown>, v.message, w);
+  w.bytes(Uint8Array.of(id >> 8, id & 0xff));
+  encodeInto(OBJECT_IDENTIFIER, mech, w);
+  w.header(CLASS_APPLICATION, true, 0, w.length);
+  return w.finish();
+}

@@ -7,8 +7,8 @@
 import { SpnegoError } from '../../errors.js';
 import { OID } from '../../iana/oids.js';
 import { KeyUsage, ErrorCode as Krb, ApOption } from '../../iana/krb5.js';
-import { InitialContextToken } from '../../codec/gss/initial-context-token.js';
-import { gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
+import { unframeInitialContextToken } from '../../codec/gss/initial-context-token.js';
+import { encodeFramedGssKrb5Token, gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
 import { authenticatorCodec, type Authenticator } from '../../codec/krb5/authenticator.js';
 import { encTicketPartCodec, type EncTicketPart } from '../../codec/krb5/enc-ticket-part.js';
 import { encApRepPartCodec } from '../../codec/krb5/enc-ap-rep-part.js';
@@ -118,7 +118,7 @@ export class Krb5Acceptor {
     if (this.state !== 'initial') throw new SpnegoError('NO_CONTEXT', this.state === 'failed' ? 'the context failed earlier' : 'the context is established');
     try {
       if (!input || input.length === 0) throw new SpnegoError('DEFECTIVE_TOKEN', 'expected an AP-REQ');
-      const framed = InitialContextToken.decode(input);
+      const framed = unframeInitialContextToken(input);
       if (framed.mech !== OID.KRB5 && framed.mech !== OID.MS_KRB5) throw new SpnegoError('BAD_MECH', `not a Kerberos token (${framed.mech})`);
       this.mechOid = framed.mech;
       const t = gssKrb5TokenCodec.decode(framed.innerToken);
@@ -206,7 +206,7 @@ export class Krb5Acceptor {
     const encPart = encApRepPartCodec.encode({ ctime: auth.ctime, cusec: auth.cusec, subkey: { keytype: acceptorSubkey.enctype, keyvalue: acceptorSubkey.value }, seqNumber: mySeq });
     const apRep = { pvno: 5 as const, msgType: 15 as const, encPart: { etype: sessionKey.enctype, cipher: profile.encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart) } };
     this.establish(acceptorSubkey, true, mySeq, peerSeq);
-    return InitialContextToken.encode({ mech: this.mechOid, innerToken: gssKrb5TokenCodec.encode({ tokId: 'AP-REP', message: apRep }) });
+    return encodeFramedGssKrb5Token(this.mechOid, { tokId: 'AP-REP', message: apRep });
   }
 
   private establish(key: Key, acceptorSubkey: boolean, sendSeq: number, recvSeq: number): void {
@@ -228,7 +228,7 @@ export class Krb5Acceptor {
       realm: apReq.ticket.realm,
       sname: apReq.ticket.sname,
     };
-    const token = InitialContextToken.encode({ mech: this.mechOid, innerToken: gssKrb5TokenCodec.encode({ tokId: 'KRB-ERROR', message: err }) });
+    const token = encodeFramedGssKrb5Token(this.mechOid, { tokId: 'KRB-ERROR', message: err });
     return new SpnegoError(code, text, { outputToken: token, krbError: { code: krbCode, name: undefined, serverTime: err.stime } });
   }
 

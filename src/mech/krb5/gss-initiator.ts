@@ -5,8 +5,8 @@
 import { SpnegoError } from '../../errors.js';
 import { OID } from '../../iana/oids.js';
 import { KeyUsage, ApOption } from '../../iana/krb5.js';
-import { InitialContextToken } from '../../codec/gss/initial-context-token.js';
-import { gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
+import { unframeInitialContextToken } from '../../codec/gss/initial-context-token.js';
+import { encodeFramedGssKrb5Token, gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
 import { authenticatorCodec } from '../../codec/krb5/authenticator.js';
 import { encApRepPartCodec } from '../../codec/krb5/enc-ap-rep-part.js';
 import { flagsFromNames } from '../../codec/krb5/kerberos-flags.js';
@@ -124,14 +124,14 @@ export class Krb5Initiator {
       ticket: cred.ticket,
       authenticator: { etype: cred.sessionKey.enctype, cipher: profile.encrypt(cred.sessionKey, KeyUsage.AP_REQ_AUTH, authenticator) },
     };
-    const inner = gssKrb5TokenCodec.encode({ tokId: 'AP-REQ', message });
+
     if (mutual) this.state = 'waiting';
     else this.establish(this.subkey, false, this.seq);
-    return InitialContextToken.encode({ mech: this.o.mechOid ?? OID.KRB5, innerToken: inner });
+    return encodeFramedGssKrb5Token(this.o.mechOid ?? OID.KRB5, { tokId: 'AP-REQ', message });
   }
 
   private apRep(token: Uint8Array): void {
-    const framed = InitialContextToken.decode(token);
+    const framed = unframeInitialContextToken(token);
     if (framed.mech !== OID.KRB5 && framed.mech !== OID.MS_KRB5) throw new SpnegoError('BAD_MECH', `not a Kerberos token (${framed.mech})`);
     const t = gssKrb5TokenCodec.decode(framed.innerToken);
     if (t.tokId === 'KRB-ERROR') throw krbErrorToSpnego(t.message, 'the acceptor refused the AP-REQ');

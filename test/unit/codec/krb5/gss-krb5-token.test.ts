@@ -5,11 +5,12 @@ import { existsSync } from 'node:fs';
 import { concat, fromBase64, fromHex, toHex } from '../../../../src/bytes/index.js';
 import { INTEGER, application, decodeDer, explicit, opt, rawElement, req, sequence, type DerType } from '../../../../src/der/index.js';
 import {
-  apReqCodec, etypeInfo2Codec, flagNames, gssKrb5TokenCodec, krbErrorCodec, methodDataCodec, principalToString, type GssKrb5Token,
+  apReqCodec, encodeFramedGssKrb5Token, etypeInfo2Codec, flagNames, gssKrb5TokenCodec, krbErrorCodec, methodDataCodec, principalToString, type GssKrb5Token,
 } from '../../../../src/codec/krb5/index.js';
 import { apOptionName, enctypeName, errorCodeName, paDataTypeName } from '../../../../src/iana/krb5.js';
 import { assertCode, onlyTypedErrors, DECODE_CODES } from '../../../helpers/errors.js';
 import { readJson, repoPath } from '../../../helpers/paths.js';
+import { InitialContextToken } from '../../../../src/codec/gss/initial-context-token.js';
 
 interface Vector { name: string; kind: string; tokId?: string; base64: string }
 const vectors = readJson<{ messages: Vector[] }>('test', 'vectors', 'krb5-messages.json').messages;
@@ -80,6 +81,14 @@ test('real MIT GSS AP-REQ (gss_init_sec_context, mutual)', () => {
   assert.equal(m.authenticator.kvno, undefined);
   // The DER message alone is also a valid AP-REQ.
   assert.deepEqual(apReqCodec.decode(inner.subarray(2)), m);
+});
+
+test('encodeFramedGssKrb5Token: the one-pass framing gives MIT\'s AP-REQ bytes back, for both Kerberos OIDs', () => {
+  const framed = vector('mit-gss-ap-req');
+  const t = gssKrb5TokenCodec.decode(innerAt(framed, 0)!);
+  assert.equal(toHex(encodeFramedGssKrb5Token('1.2.840.113554.1.2.2', t)), toHex(framed));
+  const ms = encodeFramedGssKrb5Token('1.2.840.48018.1.2.2', t);
+  assert.equal(toHex(ms), toHex(InitialContextToken.encode({ mech: '1.2.840.48018.1.2.2', innerToken: gssKrb5TokenCodec.encode(t) })));
 });
 
 test('real MIT GSS AP-REP and KRB-ERROR (KRB_AP_ERR_BADKEYVER)', () => {
