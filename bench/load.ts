@@ -18,9 +18,10 @@
 //   node dist/bench/load.js [--seconds 60] [--clients 200] [--warmup 10] [--lab /tmp/spnego-lab.X] [--redis]
 //
 // --redis: the server keeps its Kerberos replay cache in the lab's Redis (`serve --redis`) instead
-// of in process. The in-process cache holds one entry per accepted AP-REQ for 10 minutes (twice
-// the clock skew; at most 100,000), so under fresh Kerberos handshakes the server's heap grows by
-// design for the first 10 minutes; with --redis that memory is Redis's.
+// of in process. The in-process cache holds one entry (about 85 bytes) per accepted AP-REQ until
+// its authenticator time + the clock skew (5 minutes; at most 1,000,000 entries, then it refuses
+// rather than evicts), so under fresh Kerberos handshakes the server's heap grows by design for
+// the first 5 minutes; with --redis that memory is Redis's.
 //
 // The lab: --lab, else LAB_STATE / LAB_STATE_DIR, else the one /tmp/spnego-lab.* with lab.json.
 // Exit status 1 when any authentication failed or the server died.
