@@ -388,6 +388,12 @@ test('replayed NTLM AUTHENTICATE over HTTP: spnego serve --ntlm-users answers 40
   assert.equal(replay.status, 401, `${replay.body}; serve log:\n${s.log()}`);
   assert.doesNotMatch(replay.body, /alice/i);
   a2.destroy();
+  // (iii) The raw NTLMSSP AUTHENTICATE inside it (as browsers send raw NTLM) on a new connection:
+  // an authentication failure (401, a new challenge possible), not a malformed request (400).
+  const rawAuth = (decodeSpnegoToken(auth).token.value as { responseToken?: Uint8Array }).responseToken;
+  assert.ok(rawAuth && Buffer.from(rawAuth.subarray(0, 8)).toString('latin1') === 'NTLMSSP\0', 'the recorded AUTHENTICATE');
+  const rawReplay = await get(s.url, rawAuth);
+  assert.equal(rawReplay.status, 401, `${rawReplay.body}; serve log:\n${s.log()}`);
   await logged(s, /refused 401 UNAUTHORIZED: NTLMv2 response does not verify/);
   assert.equal(s.log().match(/ authenticated /g)?.length, 1, s.log());
 });

@@ -33,6 +33,7 @@ import { authenticateMessageCodec, micFlagged, withZeroMic, type AuthenticateMes
 import type { AvPair } from '../../codec/ntlm/av-pairs.js';
 import { challengeMessageCodec } from '../../codec/ntlm/challenge.js';
 import { negotiateMessageCodec } from '../../codec/ntlm/negotiate.js';
+import { hasNtlmSignature, ntlmMessageType } from '../../codec/ntlm/message.js';
 import { ntlmv2ResponseCodec, type Ntlmv2Response } from '../../codec/ntlm/ntlmv2-response.js';
 import type { Version } from '../../codec/ntlm/version.js';
 import { NTOWFv2, computeMic, fileTimeToUnixMs, ntProofStr, toFileTime } from '../../crypto/ntlm.js';
@@ -159,6 +160,11 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
   }
 
   private challenge(negotiateBytes: Uint8Array): Uint8Array {
+    // A well-formed NTLMSSP message of another type (an AUTHENTICATE replayed, or sent on a new
+    // connection after the first one closed) is an authentication failure, not garbage: over
+    // HTTP that is 401 and a new challenge, as IIS answers, not 400.
+    const type = knownMessageType(negotiateBytes);
+    if (type !== undefined && type !== 'NEGOTIATE_MESSAGE') throw new SpnegoError('DEFECTIVE_TOKEN', `expected an NTLM NEGOTIATE_MESSAGE first, got ${type}`);
     const neg = negotiateMessageCodec.decode(negotiateBytes);
     const asked = neg.negotiateFlags >>> 0;
     let flags = (asked & SUPPORTED) | NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_TARGET_TYPE_DOMAIN;
@@ -311,5 +317,15 @@ export class NtlmAcceptor implements NtlmMessageSecurity {
   }
   resetCryptoState(direction: NtlmDirection, opts?: ResetOptions): void {
     this.sec().resetCryptoState(direction, opts);
+  }
+}
+
+/** The NTLM message type of a well-formed 12-byte header, else undefined (left to the codec). */
+function knownMessageType(b: Uint8Array): string | undefined {
+  if (!hasNtlmSignature(b)) return undefined;
+  try {
+    return ntlmMessageType(b);
+  } catch {
+    return undefined;
   }
 }

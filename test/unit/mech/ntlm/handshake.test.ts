@@ -260,6 +260,13 @@ test('wrong call order and missing credentials are typed', async () => {
   const h = await handshake();
   await rejects(h.i.step(new Uint8Array(4)), 'NO_CONTEXT');
   await rejects(h.a.step(h.authenticate), 'NO_CONTEXT');
+  // An AUTHENTICATE (or CHALLENGE) as the first token is a failed authentication, not garbage
+  // (over HTTP: 401 and a new challenge, not 400); a broken header is still a decode error.
+  await rejects(new NtlmAcceptor(acceptorOptions()).step(h.authenticate), 'DEFECTIVE_TOKEN');
+  await rejects(new NtlmAcceptor(acceptorOptions()).step(h.challenge), 'DEFECTIVE_TOKEN');
+  const badType = h.authenticate.slice();
+  badType[8] = 9;
+  await assert.rejects(new NtlmAcceptor(acceptorOptions()).step(badType), (e: unknown) => e instanceof SpnegoError && e.code.startsWith('DECODE_'));
 });
 
 test('gssChannelBindingsHash flattens the struct as RFC 2744 / MS-NLMP expect', () => {
