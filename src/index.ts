@@ -1,5 +1,5 @@
-// Public entry point. The GSS context API (initiator/acceptor) arrives with the mechanism
-// issues; today the package offers its error model, the wire codecs and token inspection.
+// Public entry point: the GSS-style context API (initiator/acceptor over SPNEGO, Kerberos and
+// NTLM), HTTP Negotiate client and server helpers, the error model, the wire codecs and inspection.
 export { SpnegoError, GssMajor, ERROR_CODES, isSpnegoError, type ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type Codec, type DecodeLimits } from './codec/codec.js';
 export { OID, oidName, isKerberosOid } from './iana/oids.js';
