@@ -72,21 +72,19 @@ export function sequence<F extends Record<string, AnyField>>(fields: F, label = 
     decodeTlv(t, ctx) {
       expectTag(spec, t, label);
       ctx.enter(t.start);
-      const kids = readChildren(t, ctx);
       const out: Record<string, unknown> = {};
-      let i = 0;
+      // Children are read one at a time as the fields consume them (no array of all of them).
+      let k: Tlv | undefined = t.valueStart < t.end ? readTlv(t.input, t.valueStart, t.end, ctx) : undefined;
       for (const [name, f] of entries) {
-        const k = kids[i];
         if (k && f.type.matches(k)) {
           out[name] = f.type.decodeTlv(k, ctx);
-          i++;
+          k = k.end < t.end ? readTlv(t.input, k.end, t.end, ctx) : undefined;
         } else if (!f.optional) {
           if (k) expectTag(f.type.tagSpec ?? spec, k, `${label}.${name}`);
           decodeError('DECODE_TRUNCATED', `${label} lacks required field ${name}`, t.end);
         }
       }
-      const extra = kids[i];
-      if (extra) decodeError('DECODE_BAD_TAG', `unexpected ${describeTag(extra.cls, extra.tag, extra.constructed)} in ${label}`, extra.start);
+      if (k) decodeError('DECODE_BAD_TAG', `unexpected ${describeTag(k.cls, k.tag, k.constructed)} in ${label}`, k.start);
       ctx.leave();
       return out as SeqValue<F>;
     },
