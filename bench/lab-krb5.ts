@@ -80,9 +80,9 @@ export function loadLabKrb5(lab: LabJson, ccacheFile: string): LabKrb5 {
 }
 
 /** One raw Kerberos handshake (AP-REQ, AP-REP, mutual), initiator and acceptor in this process. */
-export async function krb5Handshake(keys: readonly ServiceKey[], cred: Credential, replayCache?: ReplayCache): Promise<{ initiator: Krb5Initiator; acceptor: Krb5Acceptor }> {
+export async function krb5Handshake(keys: readonly ServiceKey[], cred: Credential, replayCache?: ReplayCache, ticketCache = true): Promise<{ initiator: Krb5Initiator; acceptor: Krb5Acceptor }> {
   const ini = new Krb5Initiator({ credential: cred });
-  const acc = new Krb5Acceptor({ keys, ...(replayCache ? { replayCache } : {}) });
+  const acc = new Krb5Acceptor({ keys, ...(replayCache ? { replayCache } : {}), ...(ticketCache ? {} : { ticketCache: false }) });
   const rep = await acc.step((await ini.step())!);
   await ini.step(rep);
   if (!ini.complete || !acc.complete) throw new Error('our krb5 handshake did not complete');

@@ -24,6 +24,7 @@ import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache
 import { samePrincipal, type Principal } from './principal.js';
 import { perMessageSecurity, type PerMessage } from './per-message.js';
 import { readKrbCred } from './delegation.js';
+import { acceptedTicket } from './accepted-tickets.js';
 import { ticketPac, type PacIdentity } from './pac.js';
 import type { Credential } from './credential.js';
 
@@ -41,6 +42,12 @@ export interface Krb5AcceptorOptions {
   readonly allowWeakCrypto?: boolean;
   readonly now?: () => Date;
   readonly random?: (n: number) => Uint8Array;
+  /**
+   * Reuse the decrypted ticket when a client presents the same service ticket again (each new
+   * connection of a client with a cached ticket; accepted-tickets.ts). Default true; false
+   * decrypts every ticket, as MIT's acceptor does.
+   */
+  readonly ticketCache?: boolean;
 }
 
 export const DEFAULT_KRB5_CLOCK_SKEW_SECONDS = 300;
@@ -105,7 +112,7 @@ export class Krb5Acceptor {
   }
   /** Why pac() found no identity although the ticket had a PAC (a stable error code), if so. */
   pacErrorCode: string | undefined;
-  /** The decrypted ticket, e.g. for its authorization data (PAC). */
+  /** The decrypted ticket, e.g. for its authorization data (PAC). Shared with other contexts that accepted the same ticket: read only. */
   get ticket(): EncTicketPart | undefined {
     return this.ticketPart;
   }
@@ -154,7 +161,9 @@ export class Krb5Acceptor {
     const skewMs = (this.o.clockSkewSeconds ?? DEFAULT_KRB5_CLOCK_SKEW_SECONDS) * 1000;
     let tkt: EncTicketPart;
     try {
-      tkt = encTicketPartCodec.decode(getProfile(apReq.ticket.encPart.etype, weak).decrypt(sk.key, KeyUsage.KDC_REP_TICKET, apReq.ticket.encPart.cipher));
+      const encPart = apReq.ticket.encPart;
+      const decrypt = (): EncTicketPart => encTicketPartCodec.decode(getProfile(encPart.etype, weak).decrypt(sk.key, KeyUsage.KDC_REP_TICKET, encPart.cipher));
+      tkt = this.o.ticketCache === false ? decrypt() : acceptedTicket(sk.key.value, encPart.cipher, now, decrypt);
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the ticket does not decrypt with our key (a stale keytab?)');
       throw e;
