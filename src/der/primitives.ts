@@ -139,49 +139,75 @@ export const BIT_STRING: DerType<BitString> = primitive(
 );
 
 /** OBJECT IDENTIFIER (8.19) as dotted decimal. */
+// A handful of OIDs (the mechanisms, SPNEGO) are met in every token: their encodings and
+// decodings are memoised (bounded), as converting between arcs and dotted text was a visible part
+// of a SPNEGO handshake. Only valid values are kept; every new value is checked in full.
+const OID_MEMO_MAX = 256;
+const oidText = new Map<string, string>();
+const oidBytes = new Map<string, Uint8Array>();
+function remember<V>(m: Map<string, V>, k: string, v: V): V {
+  if (m.size >= OID_MEMO_MAX) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 export const OBJECT_IDENTIFIER: DerType<string> = primitive(
   6,
   'OBJECT IDENTIFIER',
   (v, t) => {
-    if (v.length === 0) decodeError('DECODE_BAD_VALUE', 'empty OBJECT IDENTIFIER', t.valueStart);
-    const arcs: number[] = [];
-    let n = 0;
-    let startOfArc = true;
-    for (let i = 0; i < v.length; i++) {
-      const b = v[i]!;
-      if (startOfArc && b === 0x80) decodeError('DECODE_BAD_VALUE', 'non-minimal OID arc', t.valueStart + i);
-      startOfArc = false;
-      n = n * 128 + (b & 0x7f);
-      if (n > Number.MAX_SAFE_INTEGER / 128) decodeError('DECODE_LIMIT', 'OID arc too large', t.valueStart + i);
-      if ((b & 0x80) === 0) {
-        arcs.push(n);
-        n = 0;
-        startOfArc = true;
-      }
-    }
-    if (!startOfArc) decodeError('DECODE_TRUNCATED', 'OID ends inside an arc', t.end - 1);
-    const first = arcs[0]!;
-    const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-    return [...head, ...arcs.slice(1)].join('.');
+    const key = v.length <= 32 ? String.fromCharCode(...v) : undefined;
+    const known = key === undefined ? undefined : oidText.get(key);
+    if (known !== undefined) return known;
+    const text = decodeOid(v, t);
+    return key === undefined ? text : remember(oidText, key, text);
   },
   (s) => {
-    if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(s)) encodeError(`not an OID: ${s}`);
-    const arcs = s.split('.').map(Number);
-    if (arcs.some((a) => !Number.isSafeInteger(a)) || (arcs[0]! < 2 && arcs[1]! >= 40)) encodeError(`bad OID arcs: ${s}`);
-    const out: number[] = [];
-    const put = (a: number): void => {
-      const g: number[] = [];
-      do {
-        g.unshift(a % 128);
-        a = Math.floor(a / 128);
-      } while (a > 0);
-      g.forEach((x, i) => out.push(i < g.length - 1 ? x | 0x80 : x));
-    };
-    put(arcs[0]! * 40 + arcs[1]!);
-    for (const a of arcs.slice(2)) put(a);
-    return Uint8Array.from(out);
+    const known = oidBytes.get(s);
+    if (known !== undefined) return known;
+    return remember(oidBytes, s, encodeOid(s));
   },
 );
+
+function decodeOid(v: Uint8Array, t: Tlv): string {
+  if (v.length === 0) decodeError('DECODE_BAD_VALUE', 'empty OBJECT IDENTIFIER', t.valueStart);
+  const arcs: number[] = [];
+  let n = 0;
+  let startOfArc = true;
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i]!;
+    if (startOfArc && b === 0x80) decodeError('DECODE_BAD_VALUE', 'non-minimal OID arc', t.valueStart + i);
+    startOfArc = false;
+    n = n * 128 + (b & 0x7f);
+    if (n > Number.MAX_SAFE_INTEGER / 128) decodeError('DECODE_LIMIT', 'OID arc too large', t.valueStart + i);
+    if ((b & 0x80) === 0) {
+      arcs.push(n);
+      n = 0;
+      startOfArc = true;
+    }
+  }
+  if (!startOfArc) decodeError('DECODE_TRUNCATED', 'OID ends inside an arc', t.end - 1);
+  const first = arcs[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+function encodeOid(s: string): Uint8Array {
+  if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(s)) encodeError(`not an OID: ${s}`);
+  const arcs = s.split('.').map(Number);
+  if (arcs.some((a) => !Number.isSafeInteger(a)) || (arcs[0]! < 2 && arcs[1]! >= 40)) encodeError(`bad OID arcs: ${s}`);
+  const out: number[] = [];
+  const put = (a: number): void => {
+    const g: number[] = [];
+    do {
+      g.unshift(a % 128);
+      a = Math.floor(a / 128);
+    } while (a > 0);
+    g.forEach((x, i) => out.push(i < g.length - 1 ? x | 0x80 : x));
+  };
+  put(arcs[0]! * 40 + arcs[1]!);
+  for (const a of arcs.slice(2)) put(a);
+  return Uint8Array.from(out);
+}
 
 /** GeneralString. Kerberos restricts it to IA5 (RFC 4120 5.2.1) but MIT passes UTF-8 through; so do we. */
 export const GeneralString: DerType<string> = primitive(27, 'GeneralString', (v, t) => fromUtf8(v, t.valueStart), utf8);
