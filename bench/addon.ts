@@ -21,7 +21,7 @@
 //   - ours, as bench/krb5.ts section 4: ticket and service keys read once (readCcache /
 //     readKeytab) and handed to SpnegoInitiator/SpnegoAcceptor over krb5; a MemoryReplayCache
 //     (a fresh one per figure). Also through the public API, initiator({ credential: { ccache } })
-//     + acceptor({ credential: { keytab: path } }), which reads both files per handshake as the addon does.
+//     + acceptor({ credential: { keytab: path } }): a context per handshake, both files checked (stat) each time.
 // Concurrent: N async workers, each starting its next handshake when its last one finished. Ours
 // is one JavaScript thread (nothing in a handshake waits on I/O once the files are read), so its
 // concurrent figure shows the cost of interleaving, not parallelism. The CPU column is process CPU

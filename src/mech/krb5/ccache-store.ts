@@ -15,6 +15,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Expands MIT's %{uid}, %{euid}, %{username}, %{TEMP} tokens. */
 export function expandPath(s: string): string {
+  if (!s.includes('%{')) return s; // the usual case: no getuid() system call per context
   const uid = String(process.getuid?.() ?? 0);
   return s
     .replace(/%\{(e?uid)\}/g, uid)
