@@ -140,16 +140,8 @@ export class Krb5Client {
     return cred;
   }
 
-  // Expired tickets go when the cache grows (a long-lived client used to keep every service it
-  // ever asked for); past MAX_CACHED_TICKETS the least recently fetched go too.
   private pruneTickets(): void {
-    if (this.tickets.size <= PRUNE_AT) return;
-    const now = this.now();
-    for (const [k, c] of this.tickets) if (isExpired(c, now)) this.tickets.delete(k);
-    for (const k of this.tickets.keys()) {
-      if (this.tickets.size <= MAX_CACHED_TICKETS) break;
-      this.tickets.delete(k);
-    }
+    pruneTicketCache(this.tickets, this.now());
   }
 
   /** A forwarded TGT to delegate to a service (the TGT must be forwardable: kinit -f). */
@@ -161,5 +153,19 @@ export class Krb5Client {
   async renew(tgt: Credential): Promise<Credential> {
     if (!tgt.renewTill || tgt.renewTill.getTime() <= this.now().getTime()) throw new SpnegoError('CREDENTIALS_EXPIRED', 'the ticket is not renewable (or its renew-till has passed)');
     return tgsExchange({ tgt, server: tgt.server, kdc: this.transport, enctypes: this.enctypes('tgs'), renew: true, allowWeakCrypto: this.config.libdefaults.allowWeakCrypto, now: this.now });
+  }
+}
+
+/**
+ * Keeps an in-memory ticket cache bounded (a long-lived client used to keep every service ticket
+ * it ever fetched): past `pruneAt` entries the expired ones go, and past `max` the least recently
+ * fetched ones too (the map's insertion order: serviceTicket re-inserts what it fetches).
+ */
+export function pruneTicketCache(tickets: Map<string, Credential>, now: Date, pruneAt = PRUNE_AT, max = MAX_CACHED_TICKETS): void {
+  if (tickets.size <= pruneAt) return;
+  for (const [k, c] of tickets) if (isExpired(c, now)) tickets.delete(k);
+  for (const k of tickets.keys()) {
+    if (tickets.size <= max) break;
+    tickets.delete(k);
   }
 }

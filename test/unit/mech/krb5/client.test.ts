@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Krb5Client } from '../../../../src/mech/krb5/client.js';
+import { Krb5Client, pruneTicketCache } from '../../../../src/mech/krb5/client.js';
+import type { Credential } from '../../../../src/mech/krb5/credential.js';
 import { parseKrb5Config } from '../../../../src/mech/krb5/config/index.js';
 import type { KdcAddress, NetworkIO } from '../../../../src/mech/krb5/transport.js';
 import { krbErrorCodec } from '../../../../src/codec/krb5/krb-error.js';
@@ -91,4 +92,16 @@ test('renewal asks for the TGT again with renew + its forwardable/renewable flag
   await assert.rejects(() => client.renew({ ...base, renewTill: undefined }), { code: 'CREDENTIALS_EXPIRED' });
   await assert.rejects(() => client.renew({ ...tgt, renewTill: new Date(now - 1000) }), { code: 'CREDENTIALS_EXPIRED' });
   assert.equal(sent.length, 1);
+});
+
+test('pruneTicketCache: nothing goes up to the threshold; past it the expired tickets go, then the oldest beyond the cap', () => {
+  const now = new Date('2026-11-26T12:00:00Z');
+  const cred = (endMs: number) => ({ endtime: new Date(now.getTime() + endMs) }) as unknown as Credential;
+  const m = new Map<string, Credential>();
+  for (let i = 0; i < 4; i++) m.set(`old${i}`, cred(-1000));
+  pruneTicketCache(m, now, 4, 6);
+  assert.equal(m.size, 4, 'at the threshold: untouched, even expired');
+  for (let i = 0; i < 8; i++) m.set(`live${i}`, cred(3_600_000));
+  pruneTicketCache(m, now, 4, 6);
+  assert.deepEqual([...m.keys()], ['live2', 'live3', 'live4', 'live5', 'live6', 'live7'], 'expired first, then the least recently fetched live ones');
 });
