@@ -22,6 +22,7 @@ import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
 import { credentialFromReply, type Credential } from './credential.js';
+import { decryptFromPeer } from './peer-encrypted.js';
 
 export interface KdcSender {
   send(realm: string, request: Uint8Array): Promise<Uint8Array>;
@@ -117,11 +118,9 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
 
   // No pre-authentication was needed, or the reply's own PA-ETYPE-INFO2 gives the salt.
   if (!key || key.enctype !== rep.encPart.etype) key = chooseKey(o, etypeInfo(rep.padata), [rep.encPart.etype], weak, rep.encPart.etype);
-  const profile = getProfile(rep.encPart.etype, weak);
   let plain: Uint8Array;
   try {
-    if (key.enctype !== rep.encPart.etype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP is not encrypted with the enctype of our key');
-    plain = profile.decrypt(key, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher);
+    plain = decryptFromPeer(key, rep.encPart, KeyUsage.AS_REP_ENCPART, weak, 'the AS-REP');
   } catch (e) {
     if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('UNAUTHORIZED', 'the AS-REP does not decrypt with our key: wrong password or key');
     throw e;
@@ -131,20 +130,7 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   if (!o.canonicalize && !o.enterprise && (!samePrincipal(part.sname, server.name) || part.srealm !== server.realm)) {
     throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP names another server than the one we asked for');
   }
-  checkGrantedKey(part.key.keytype, part.key.keyvalue, 'the AS-REP');
   return credentialFromReply(rep, part);
-}
-
-/**
- * A session key granted by a KDC reply or a KRB-CRED must have the length its enctype needs (when
- * the enctype is one we know), else the reply is defective: caught here rather than as a caller
- * mistake (BAD_ARGUMENT) when the credential is first used.
- */
-export function checkGrantedKey(keytype: number, keyvalue: Uint8Array, what: string): void {
-  const p = findProfile(keytype, { allowWeakCrypto: true });
-  if (p !== undefined && keyvalue.length !== p.keySize) {
-    throw new SpnegoError('DEFECTIVE_TOKEN', `${what} grants a session key of ${keyvalue.length} bytes for enctype ${keytype} (${p.name} keys are ${p.keySize} bytes)`);
-  }
 }
 
 /** The key for the KDC's preferred enctype among ours: from the password with its salt, or from the keys. */

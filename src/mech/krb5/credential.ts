@@ -7,6 +7,7 @@ import type { Principal } from './principal.js';
 import type { KdcRep } from '../../codec/krb5/kdc-rep.js';
 import type { EncKdcRepPart } from '../../codec/krb5/enc-kdc-rep-part.js';
 import { ticketCodec } from '../../codec/krb5/ticket.js';
+import { checkGrantedKey } from './peer-encrypted.js';
 
 export interface Credential {
   readonly client: Principal;
@@ -35,6 +36,7 @@ export interface ServiceKey {
 
 /** The credential a KDC reply grants (RFC 4120 3.1.5 / 3.3.3): names from the reply, the rest from its decrypted part. */
 export function credentialFromReply(rep: KdcRep, part: EncKdcRepPart): Credential {
+  checkGrantedKey(part.key.keytype, part.key.keyvalue, rep.msgType === 11 ? 'the AS-REP' : 'the TGS-REP');
   return {
     client: { name: rep.cname, realm: rep.crealm },
     server: { name: part.sname, realm: part.srealm },

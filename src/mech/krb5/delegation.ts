@@ -11,7 +11,7 @@ import { getProfile } from '../../crypto/krb5/registry.js';
 import type { Key } from '../../crypto/krb5/profile.js';
 import { TicketFlag } from '../../iana/krb5.js';
 import type { Credential } from './credential.js';
-import { checkGrantedKey } from './as.js';
+import { checkGrantedKey, decryptFromPeer } from './peer-encrypted.js';
 
 export function makeKrbCred(forwarded: Credential, sessionKey: Key, opts: { allowWeakCrypto?: boolean } = {}): Uint8Array {
   if (!hasFlag(forwarded.flags, TicketFlag.forwarded) && !hasFlag(forwarded.flags, TicketFlag.forwardable)) {
@@ -40,9 +40,8 @@ export function makeKrbCred(forwarded: Credential, sessionKey: Key, opts: { allo
 /** The delegated credentials, ready to be written to a ccache for the application. */
 export function readKrbCred(bytes: Uint8Array, sessionKey: Key, opts: { allowWeakCrypto?: boolean } = {}): Credential[] {
   const cred = krbCredCodec.decode(bytes);
-  // The peer chose the etype: another than the session key's is its defect (checkKey would call it ours, BAD_ARGUMENT).
-  if (cred.encPart.etype !== 0 && cred.encPart.etype !== sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'KRB-CRED: the enc-part is not encrypted with the enctype of the session key');
-  const plain = cred.encPart.etype === 0 ? cred.encPart.cipher : getProfile(cred.encPart.etype, { allowWeakCrypto: opts.allowWeakCrypto ?? false }).decrypt(sessionKey, KeyUsage.KRB_CRED_ENCPART, cred.encPart.cipher);
+  // etype 0: the enc-part in the clear, as MIT sends it inside an encrypted AP-REQ authenticator.
+  const plain = cred.encPart.etype === 0 ? cred.encPart.cipher : decryptFromPeer(sessionKey, cred.encPart, KeyUsage.KRB_CRED_ENCPART, { allowWeakCrypto: opts.allowWeakCrypto ?? false }, 'KRB-CRED');
   const part = encKrbCredPartCodec.decode(plain);
   if (part.ticketInfo.length !== cred.tickets.length) throw new SpnegoError('DEFECTIVE_TOKEN', 'KRB-CRED: ticket and ticket-info counts differ');
   return cred.tickets.map((ticket, i) => {

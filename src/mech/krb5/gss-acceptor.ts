@@ -25,6 +25,7 @@ import { samePrincipal, type Principal } from './principal.js';
 import { perMessageSecurity, type PerMessage } from './per-message.js';
 import { readKrbCred } from './delegation.js';
 import { acceptedTicket } from './accepted-tickets.js';
+import { decryptFromPeer } from './peer-encrypted.js';
 import { ticketPac, type PacIdentity } from './pac.js';
 import type { Credential } from './credential.js';
 
@@ -162,7 +163,7 @@ export class Krb5Acceptor {
     let tkt: EncTicketPart;
     try {
       const encPart = apReq.ticket.encPart;
-      const decrypt = (): EncTicketPart => encTicketPartCodec.decode(getProfile(encPart.etype, weak).decrypt(sk.key, KeyUsage.KDC_REP_TICKET, encPart.cipher));
+      const decrypt = (): EncTicketPart => encTicketPartCodec.decode(decryptFromPeer(sk.key, encPart, KeyUsage.KDC_REP_TICKET, weak, 'the ticket'));
       tkt = this.o.ticketCache === false ? decrypt() : acceptedTicket(sk.key.value, encPart.cipher, now, decrypt);
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the ticket does not decrypt with our key (a stale keytab?)');
@@ -172,8 +173,7 @@ export class Krb5Acceptor {
     this.sessionKey = sessionKey;
     let auth: Authenticator;
     try {
-      if (apReq.authenticator.etype !== sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator is not encrypted with the enctype of the ticket session key');
-      auth = authenticatorCodec.decode(getProfile(apReq.authenticator.etype, weak).decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));
+      auth = authenticatorCodec.decode(decryptFromPeer(sessionKey, apReq.authenticator, KeyUsage.AP_REQ_AUTH, weak, 'the authenticator'));
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator does not decrypt with the ticket session key');
       throw e;

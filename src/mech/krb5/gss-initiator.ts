@@ -14,6 +14,7 @@ import { getProfile } from '../../crypto/krb5/registry.js';
 import type { Key } from '../../crypto/krb5/profile.js';
 import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
+import { decryptFromPeer } from './peer-encrypted.js';
 import { encodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE } from './gss-checksum.js';
 import { perMessageSecurity, type PerMessage } from './per-message.js';
 import type { Credential } from './credential.js';
@@ -140,8 +141,7 @@ export class Krb5Initiator {
     const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
     let plain: Uint8Array;
     try {
-      if (t.message.encPart.etype !== cred.sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the AP-REP is not encrypted with the enctype of the session key');
-      plain = getProfile(t.message.encPart.etype, weak).decrypt(cred.sessionKey, KeyUsage.AP_REP_ENCPART, t.message.encPart.cipher);
+      plain = decryptFromPeer(cred.sessionKey, t.message.encPart, KeyUsage.AP_REP_ENCPART, weak, 'the AP-REP');
     } catch (e) {
       if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('BAD_MIC', 'the AP-REP does not decrypt with the session key: mutual authentication failed');
       throw e;

@@ -16,7 +16,8 @@ import { getProfile } from '../../crypto/krb5/registry.js';
 import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
-import { checkGrantedKey, type KdcSender } from './as.js';
+import type { KdcSender } from './as.js';
+import { decryptFromPeer } from './peer-encrypted.js';
 import { credentialFromReply, type Credential } from './credential.js';
 
 export interface TgsRequestOptions {
@@ -94,15 +95,13 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
   const rep = tgsRepCodec.decode(reply);
   let plain: Uint8Array;
   try {
-    if (rep.encPart.etype !== tgt.sessionKey.enctype) throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP is not encrypted with the enctype of the TGT session key');
-    plain = getProfile(rep.encPart.etype, weak).decrypt(tgt.sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY, rep.encPart.cipher);
+    plain = decryptFromPeer(tgt.sessionKey, rep.encPart, KeyUsage.TGS_REP_ENCPART_SESSKEY, weak, 'the TGS-REP');
   } catch (e) {
     if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP does not decrypt with the TGT session key');
     throw e;
   }
   const part = encTgsRepPartCodec.decode(plain);
   if (part.nonce !== body.nonce && (part.nonce >>> 0) !== body.nonce) throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP nonce does not match our request');
-  checkGrantedKey(part.key.keytype, part.key.keyvalue, 'the TGS-REP');
   return credentialFromReply(rep, part);
 }
 
