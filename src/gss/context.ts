@@ -20,7 +20,7 @@ import { parsePrincipal } from '../mech/krb5/principal.js';
 import type { ServiceKey } from '../mech/krb5/credential.js';
 import type { ReplayCache } from '../mech/krb5/replay-cache.js';
 import { keytabPath, readKeytab, serviceKeysFromKeytab, writeCcache } from '../mech/krb5/ccache-store.js';
-import { cachedParse } from './file-cache.js';
+import { cachedParse } from '../mech/file-cache.js';
 import { keytabCodec, keytabEntries } from '../codec/krb5-files/keytab.js';
 import { mayHaveKerberos, serviceTicketFor } from './krb5-credential.js';
 

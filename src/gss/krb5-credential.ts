@@ -9,7 +9,7 @@ import { readCcache, appendToCcache, ccachePath, defaultCcacheName } from '../me
 import { isExpired, type Credential } from '../mech/krb5/credential.js';
 import { formatPrincipal, samePrincipal, tgsPrincipal } from '../mech/krb5/principal.js';
 import { makeKrbCred } from '../mech/krb5/delegation.js';
-import { cachedParse } from './file-cache.js';
+import { cachedParse } from '../mech/file-cache.js';
 
 export interface Krb5CredentialSource {
   readonly username?: string;

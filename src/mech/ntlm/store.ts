@@ -10,9 +10,10 @@
 //    any line's domain, while an empty DOMAIN field in the file matches only an empty lookup.
 //    With no path, the NTLM_USER_FILE environment variable names the file.
 // Returned hashes are copies: the acceptor wipes them after use.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SpnegoError } from '../../errors.js';
 import { NTOWFv1 } from '../../crypto/ntlm.js';
+import { cachedParse } from '../file-cache.js';
 
 export interface NtHashStore {
   /** The user's NT hash (16 bytes), or undefined when the user is unknown. */
@@ -80,16 +81,12 @@ export function parseNtlmUserFile(text: string): { user: string; domain: string;
 }
 
 /**
- * gss-ntlmssp's NTLM_USER_FILE (`DOMAIN:user:password` per line). Every lookup checks the file
- * (a stat), so edits take effect without a restart, as gss-ntlmssp re-reads it per
- * authentication; the parsed lines and their NT hashes are kept while its inode, size and
- * modification time stay the same (reading, splitting and MD4-hashing per lookup was most of an
- * NTLM handshake's cost). The stat is synchronous, as gss-ntlmssp's fopen is: about 2 us on a
- * local file, where an async stat cost 30 us of CPU in libuv's thread pool on every handshake.
+ * gss-ntlmssp's NTLM_USER_FILE (`DOMAIN:user:password` per line). Every lookup checks the file,
+ * so edits take effect without a restart, as gss-ntlmssp re-reads it per authentication; the
+ * parsed lines and their NT hashes are reused while it is unchanged (../file-cache.ts).
  */
 export class NtlmUserFileStore implements NtHashStore {
   readonly path: string;
-  private cached: { entries: readonly Entry[]; ino: number; size: number; mtimeNs: bigint } | undefined;
 
   constructor(path?: string) {
     const p = path ?? process.env['NTLM_USER_FILE'];
@@ -110,17 +107,14 @@ export class NtlmUserFileStore implements NtHashStore {
   }
 
   private entries(): readonly Entry[] {
-    try {
-      const st = statSync(this.path, { bigint: true });
-      const c = this.cached;
-      if (c && c.ino === Number(st.ino) && c.size === Number(st.size) && c.mtimeNs === st.mtimeNs) return c.entries;
-      const text = readFileSync(this.path, 'utf8');
-      const entries = parseNtlmUserFile(text).map((r) => ({ user: fold(r.user), domain: fold(r.domain), ntHash: NTOWFv1(r.password) }));
-      this.cached = { entries, ino: Number(st.ino), size: Number(st.size), mtimeNs: st.mtimeNs };
-      return entries;
-    } catch (e) {
-      this.cached = undefined;
-      throw new SpnegoError('NO_CRED', `cannot read the NTLM user file ${this.path}`, { cause: e });
-    }
+    return cachedParse('ntlm-user-file', this.path, () => {
+      let text: string;
+      try {
+        text = readFileSync(this.path, 'utf8');
+      } catch (e) {
+        throw new SpnegoError('NO_CRED', `cannot read the NTLM user file ${this.path}`, { cause: e });
+      }
+      return parseNtlmUserFile(text).map((r) => ({ user: fold(r.user), domain: fold(r.domain), ntHash: NTOWFv1(r.password) }));
+    });
   }
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedParse } from '../../../src/gss/file-cache.js';
+import { cachedParse } from '../../../src/mech/file-cache.js';
 
 test('cachedParse: parsed once while unchanged; re-parsed after a rewrite of the same size and after a touch; missing file -> the parser decides', () => {
   const dir = mkdtempSync(join(tmpdir(), 'file-cache-'));
