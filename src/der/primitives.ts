@@ -5,8 +5,8 @@ import { CLASS_UNIVERSAL, encodeTlv, tlvValue, type Tlv } from './tlv.js';
 import { encodeError, expectTag, matchesSpec, type DerType, type TagSpec } from './type.js';
 import type { DerWriter } from './writer.js';
 
-/** `dec` gets the value bytes as a view; `decTlv`, when given, reads them from the element itself (no view). */
-function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) => T, enc: (x: T) => Uint8Array, decTlv?: (t: Tlv) => T): DerType<T> {
+/** A primitive type: `dec` reads the value from the element (onValue gives it the value bytes as a view). */
+function primitive<T>(tag: number, label: string, dec: (t: Tlv) => T, enc: (x: T) => Uint8Array): DerType<T> {
   const spec: TagSpec = { cls: CLASS_UNIVERSAL, tag, constructed: false };
   return {
     tagSpec: spec,
@@ -14,7 +14,7 @@ function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) =
     matches: (t) => matchesSpec(spec, t),
     decodeTlv(t) {
       expectTag(spec, t, label);
-      return decTlv ? decTlv(t) : dec(tlvValue(t), t);
+      return dec(t);
     },
     encode: (x) => encodeTlv(CLASS_UNIVERSAL, false, tag, enc(x)),
     encodeTo(x: T, w: DerWriter) {
@@ -23,6 +23,11 @@ function primitive<T>(tag: number, label: string, dec: (v: Uint8Array, t: Tlv) =
       w.header(CLASS_UNIVERSAL, false, tag, v.length);
     },
   };
+}
+
+/** A decoder of the value bytes (a view into the input), for primitive(). */
+function onValue<T>(f: (v: Uint8Array, t: Tlv) => T): (t: Tlv) => T {
+  return (t) => f(tlvValue(t), t);
 }
 
 // --- INTEGER / ENUMERATED (8.3): non-empty, minimal two's complement. Values within ±2^53.
@@ -63,52 +68,48 @@ function encodeInt(n: number, label: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-const decInt = (label: string) => (_v: Uint8Array, t: Tlv): number => decodeInt(t, label);
-const decIntTlv = (label: string) => (t: Tlv): number => decodeInt(t, label);
-export const INTEGER: DerType<number> = primitive(2, 'INTEGER', decInt('INTEGER'), (n) => encodeInt(n, 'INTEGER'), decIntTlv('INTEGER'));
-export const ENUMERATED: DerType<number> = primitive(10, 'ENUMERATED', decInt('ENUMERATED'), (n) => encodeInt(n, 'ENUMERATED'), decIntTlv('ENUMERATED'));
+export const INTEGER: DerType<number> = primitive(2, 'INTEGER', (t) => decodeInt(t, 'INTEGER'), (n) => encodeInt(n, 'INTEGER'));
+export const ENUMERATED: DerType<number> = primitive(10, 'ENUMERATED', (t) => decodeInt(t, 'ENUMERATED'), (n) => encodeInt(n, 'ENUMERATED'));
 
 /** INTEGER constrained to a range, e.g. Kerberos Int32 / UInt32 / Microseconds. */
 export function integerIn(min: number, max: number, label = 'INTEGER'): DerType<number> {
   return primitive(
     2,
     label,
-    (_v, t) => ranged(t),
+    (t) => {
+      const n = decodeInt(t, label);
+      if (n < min || n > max) decodeError('DECODE_BAD_VALUE', `${label} ${n} outside ${min}..${max}`, t.valueStart);
+      return n;
+    },
     (n) => {
       if (n < min || n > max) encodeError(`${label} ${n} outside ${min}..${max}`);
       return encodeInt(n, label);
     },
-    ranged,
   );
-  function ranged(t: Tlv): number {
-    const n = decodeInt(t, label);
-    if (n < min || n > max) decodeError('DECODE_BAD_VALUE', `${label} ${n} outside ${min}..${max}`, t.valueStart);
-    return n;
-  }
 }
 
 export const BOOLEAN: DerType<boolean> = primitive(
   1,
   'BOOLEAN',
-  (v, t) => {
+  onValue((v, t) => {
     if (v.length !== 1 || (v[0] !== 0 && v[0] !== 0xff)) decodeError('DECODE_BAD_VALUE', 'BOOLEAN must be one byte 00 or FF', t.valueStart);
     return v[0] === 0xff;
-  },
+  }),
   (b) => Uint8Array.of(b ? 0xff : 0),
 );
 
 export const NULL: DerType<null> = primitive(
   5,
   'NULL',
-  (v, t) => {
+  onValue((v, t) => {
     if (v.length !== 0) decodeError('DECODE_BAD_VALUE', 'NULL with content', t.valueStart);
     return null;
-  },
+  }),
   () => new Uint8Array(0),
 );
 
 /** OCTET STRING (primitive only in DER). The result is a copy. */
-export const OCTET_STRING: DerType<Uint8Array> = primitive(4, 'OCTET STRING', (v) => new Uint8Array(v), (b) => b);
+export const OCTET_STRING: DerType<Uint8Array> = primitive(4, 'OCTET STRING', onValue((v) => new Uint8Array(v)), (b) => b);
 
 export interface BitString {
   readonly bytes: Uint8Array;
@@ -120,7 +121,7 @@ export interface BitString {
 export const BIT_STRING: DerType<BitString> = primitive(
   3,
   'BIT STRING',
-  (v, t) => {
+  onValue((v, t) => {
     if (v.length === 0) decodeError('DECODE_BAD_VALUE', 'BIT STRING without unused-bits byte', t.valueStart);
     const unusedBits = v[0]!;
     if (unusedBits > 7 || (v.length === 1 && unusedBits !== 0)) decodeError('DECODE_BAD_VALUE', 'bad BIT STRING unused-bit count', t.valueStart);
@@ -128,7 +129,7 @@ export const BIT_STRING: DerType<BitString> = primitive(
       decodeError('DECODE_BAD_VALUE', 'BIT STRING unused bits are not zero', t.end - 1);
     }
     return { bytes: new Uint8Array(v.subarray(1)), unusedBits };
-  },
+  }),
   (b) => {
     if (b.unusedBits < 0 || b.unusedBits > 7 || (b.bytes.length === 0 && b.unusedBits !== 0)) encodeError('bad BIT STRING unused-bit count');
     const out = new Uint8Array(b.bytes.length + 1);
@@ -154,13 +155,13 @@ function remember<V>(m: Map<string, V>, k: string, v: V): V {
 export const OBJECT_IDENTIFIER: DerType<string> = primitive(
   6,
   'OBJECT IDENTIFIER',
-  (v, t) => {
+  onValue((v, t) => {
     const key = v.length <= 32 ? String.fromCharCode(...v) : undefined;
     const known = key === undefined ? undefined : oidText.get(key);
     if (known !== undefined) return known;
     const text = decodeOid(v, t);
     return key === undefined ? text : remember(oidText, key, text);
-  },
+  }),
   (s) => {
     const known = oidBytes.get(s);
     if (known !== undefined) return known;
@@ -210,16 +211,16 @@ function encodeOid(s: string): Uint8Array {
 }
 
 /** GeneralString. Kerberos restricts it to IA5 (RFC 4120 5.2.1) but MIT passes UTF-8 through; so do we. */
-export const GeneralString: DerType<string> = primitive(27, 'GeneralString', (v, t) => fromUtf8(v, t.valueStart), utf8);
-export const UTF8String: DerType<string> = primitive(12, 'UTF8String', (v, t) => fromUtf8(v, t.valueStart), utf8);
+export const GeneralString: DerType<string> = primitive(27, 'GeneralString', onValue((v, t) => fromUtf8(v, t.valueStart)), utf8);
+export const UTF8String: DerType<string> = primitive(12, 'UTF8String', onValue((v, t) => fromUtf8(v, t.valueStart)), utf8);
 export const IA5String: DerType<string> = primitive(
   22,
   'IA5String',
-  (v, t) => {
+  onValue((v, t) => {
     const i = v.findIndex((b) => b > 0x7f);
     if (i >= 0) decodeError('DECODE_BAD_VALUE', 'non-ASCII byte in IA5String', t.valueStart + i);
     return Buffer.from(v).toString('latin1');
-  },
+  }),
   (s) => {
     if (/[^\x00-\x7f]/.test(s)) encodeError('non-ASCII character in IA5String');
     return Uint8Array.from(Buffer.from(s, 'latin1'));
@@ -230,7 +231,7 @@ export const IA5String: DerType<string> = primitive(
 export const KerberosTime: DerType<Date> = primitive(
   24,
   'KerberosTime',
-  (_v, t) => decodeKerberosTime(t),
+  decodeKerberosTime,
   (date) => {
     const ms = date.getTime();
     if (!Number.isFinite(ms) || ms % 1000 !== 0) encodeError('KerberosTime must be a whole second');
@@ -249,7 +250,6 @@ export const KerberosTime: DerType<Date> = primitive(
     out[14] = 0x5a; // 'Z'
     return out;
   },
-  decodeKerberosTime,
 );
 
 function decodeKerberosTime(t: Tlv): Date {

@@ -50,17 +50,9 @@ function ecbBlocks(key: Uint8Array, encrypt: boolean, data: Uint8Array): Buffer 
   return ecb(key, encrypt).update(data);
 }
 
-/**
- * DR(Key, Constant) for AES (RFC 3961 5.1): K1 = E(c), K2 = E(K1), ... until outLen bytes.
- */
+/** DR(Key, Constant) for AES (RFC 3961 5.1): K1 = E(c), K2 = E(K1), ... until outLen bytes. */
 export function aesDeriveRandom(key: Uint8Array, block16: Uint8Array, outLen: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil(outLen / AES_BLOCK) * AES_BLOCK);
-  let k: Uint8Array = block16;
-  for (let pos = 0; pos < out.length; pos += AES_BLOCK) {
-    k = ecbBlocks(key, true, k);
-    out.set(k, pos);
-  }
-  return out.length === outLen ? out : out.slice(0, outLen);
+  return aesDeriveRandomMany(key, [block16], outLen)[0]!;
 }
 
 /**

@@ -29,11 +29,12 @@ export const DEFAULT_REPLAY_CACHE_ENTRIES = 1_000_000;
 
 /**
  * In-process cache. Entries are kept until their expiry and dropped from the front of the
- * insertion-ordered map, which is expiry order while every caller uses the same window (the
- * acceptor stores now + 2 x skew), so a check is O(1) and allocates nothing but the map slot.
+ * insertion-ordered map, which is nearly expiry order (the acceptor stores the authenticator time
+ * + the skew, and clients' clocks agree to the second or so), so a check is O(1) and allocates
+ * nothing but the map slot; an entry behind a later-expiring one waits for it, or for a full sweep.
  * Bounded: when `maxEntries` live entries are held (a flood, or more handshakes per skew window
  * than the cap allows), a new authenticator is refused with UNAVAILABLE rather than by evicting a
- * live entry, which would let that one be replayed. Size the cap for handshakes/s x 2 x skew.
+ * live entry, which would let that one be replayed. Size the cap for handshakes/s x skew.
  */
 export class MemoryReplayCache implements ReplayCache {
   /** key -> expiry in whole seconds after `base`, rounded up: a small integer (no boxed double per entry). */
