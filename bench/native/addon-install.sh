@@ -12,6 +12,7 @@ set -euo pipefail
 dir="${1:-${TMPDIR:-/tmp}/spnego-bench-kerberos-addon}"
 version="${KERBEROS_ADDON_VERSION:-7}"
 mod="$dir/node_modules/kerberos"
+here="$(cd "$(dirname "$0")" && pwd)"
 
 loads() { node -e "require(process.argv[1])" "$mod" >/dev/null 2>&1; }
 if [ -f "$mod/package.json" ] && loads; then
@@ -24,16 +25,9 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [ -f /usr/include/gssapi/gssapi_krb5.h ] || missing+=(libkrb5-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "addon-install.sh: installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-      { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
-  else
-    echo "addon-install.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
-    exit 2
-  fi
-fi
+# shellcheck source=apt-missing.sh
+. "$here/apt-missing.sh"
+install_missing addon-install.sh "${missing[@]}"
 
 mkdir -p "$dir"
 # --prefix: its own node_modules, not ours; --no-save/--no-package-lock: no manifest written.

@@ -13,16 +13,9 @@ mkdir -p "$out"
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 { command -v krb5-config >/dev/null 2>&1 && [ -f /usr/include/gssapi/gssapi_krb5.h ]; } || missing+=(libkrb5-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "build.sh: installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-      { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
-  else
-    echo "build.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
-    exit 2
-  fi
-fi
+# shellcheck source=apt-missing.sh
+. "$here/apt-missing.sh"
+install_missing build.sh "${missing[@]}"
 
 # shellcheck disable=SC2046
 gcc -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -o "$out/krb5_bench" "$here/krb5_bench.c" \
