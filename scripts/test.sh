@@ -33,3 +33,6 @@ bash scripts/lab/check.sh "$LAB_STATE"
 step "tests (unit, property, fuzz, interop)"
 node --test --test-reporter=spec \
   dist/test/unit dist/test/fuzz dist/test/interop
+
+step "load: spnego serve under 200 concurrent clients (alone, after the rest)"
+node --test --test-reporter=spec dist/test/load
