@@ -13,8 +13,7 @@
 // Needs the lab (LAB_STATE): without it every test fails and says how to start it; none skips.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,7 +29,7 @@ import { decodeSpnegoToken } from '../../src/codec/spnego/spnego-token.js';
 import { OID } from '../../src/iana/oids.js';
 import { SpnegoError } from '../../src/errors.js';
 import { sampleClient, sampleServer, formatTrace, TOKEN, type SampleSession } from '../helpers/gss-sample.js';
-import { repoPath } from '../helpers/paths.js';
+import { MitPeer, perMessage, handshakeToMit, handshakeFromMit } from '../helpers/krb5-peer.js';
 
 interface Lab {
   python?: string;
@@ -56,8 +55,6 @@ after(() => {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const nonce = () => randomBytes(4).toString('hex');
 
 const ENCTYPES = [
@@ -159,150 +156,20 @@ for (const [etName, etNum] of ENCTYPES) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// python-gssapi (MIT) peer
-
-interface Reply {
-  ok: boolean;
-  error?: string;
-  token?: string | null;
-  data?: string;
-  complete?: boolean;
-  encrypted?: boolean;
-  peer?: string;
-  mech?: string;
-  enctype?: number;
-  flags?: string[];
-  [k: string]: unknown;
-}
-
-class MitPeer {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: string[] = [];
-  private waiter: ((l: string | null) => void) | undefined;
-  private closed = false;
-  private stderr = '';
-
-  private constructor(readonly role: 'init' | 'accept', args: string[], env: Record<string, string>) {
-    this.child = spawn(lab.python ?? '/usr/bin/python3', [repoPath('scripts/lab/krb5_gss_peer.py'), role, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe' });
-    this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-3000)));
-    const rl = createInterface({ input: this.child.stdout });
-    rl.on('line', (l) => this.deliver(l));
-    rl.on('close', () => {
-      this.closed = true;
-      this.deliver(null);
-    });
-  }
-
-  private deliver(l: string | null): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    if (w) w(l);
-    else if (l !== null) this.lines.push(l);
-  }
-
-  static async start(role: 'init' | 'accept', args: string[], env: Record<string, string>): Promise<MitPeer> {
-    const p = new MitPeer(role, args, env);
-    const r = await p.read();
-    if (!r.ok) {
-      await p.close();
-      throw new Error(`krb5_gss_peer.py ${role} did not start: ${JSON.stringify(r)} ${p.stderr}`);
-    }
-    return p;
-  }
-
-  private read(): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`krb5_gss_peer.py ${this.role}: no answer; stderr: ${this.stderr}`)), 20_000);
-      const done = (l: string | null) => {
-        clearTimeout(t);
-        if (l === null) reject(new Error(`krb5_gss_peer.py ${this.role} exited; stderr: ${this.stderr}`));
-        else resolve(JSON.parse(l) as Reply);
-      };
-      const q = this.lines.shift();
-      if (q !== undefined) done(q);
-      else if (this.closed) done(null);
-      else this.waiter = done;
-    });
-  }
-
-  call(req: Record<string, unknown>): Promise<Reply> {
-    this.child.stdin.write(`${JSON.stringify(req)}\n`);
-    return this.read();
-  }
-
-  async must(req: Record<string, unknown>): Promise<Reply> {
-    const r = await this.call(req);
-    if (!r.ok) throw new Error(`krb5_gss_peer.py ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
-    return r;
-  }
-
-  async step(token?: Uint8Array): Promise<{ token: Uint8Array | undefined; complete: boolean }> {
-    const r = await this.must({ op: 'step', token: token ? b64(token) : null });
-    return { token: r.token ? unb64(r.token) : undefined, complete: r.complete === true };
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.closed) return;
-    this.child.stdin.end('{"op":"quit"}\n');
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 3000);
-      this.child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-}
+// python-gssapi (MIT) peer (test/helpers/krb5-peer.ts)
 
 function mitEnv(conf: string, extra: Record<string, string>): Record<string, string> {
   return { KRB5_CONFIG: conf, KRB5RCACHEDIR: join(dir, 'rcache'), ...extra };
 }
 
-/** Wrap/unwrap with and without confidentiality and MIC, each way, between our context and MIT's. */
-async function perMessage(ours: SecurityContext, mit: MitPeer, label: string): Promise<void> {
-  for (const conf of [true, false]) {
-    const m1 = enc(`ours->MIT ${label} conf=${conf} ${nonce()}`);
-    const u = await mit.must({ op: 'unwrap', token: b64(ours.wrap(m1, { encrypt: conf })) });
-    assert.equal(dec(unb64(u.data!)), dec(m1));
-    assert.equal(u.encrypted, conf, 'MIT sees the confidentiality we asked for');
-    const m2 = enc(`MIT->ours ${label} conf=${conf} ${nonce()}`);
-    const w = await mit.must({ op: 'wrap', data: b64(m2), conf });
-    assert.equal(w.encrypted, conf);
-    assert.equal(dec(ours.unwrap(unb64(w.token!))), dec(m2));
-  }
-  const m3 = enc(`our MIC ${label} ${nonce()}`);
-  await mit.must({ op: 'verify_mic', data: b64(m3), token: b64(ours.getMic(m3)) });
-  const m4 = enc(`MIT MIC ${label} ${nonce()}`);
-  const mic = unb64((await mit.must({ op: 'get_mic', data: b64(m4) })).token!);
-  ours.verifyMic(m4, mic);
-  // The checks can fail: a MIC over other bytes is refused by each side.
-  const bad = await mit.call({ op: 'verify_mic', data: b64(enc('other bytes')), token: b64(ours.getMic(m3)) });
-  assert.equal(bad.ok, false, 'MIT refused a MIC over different bytes');
-  assert.throws(() => ours.verifyMic(enc('other bytes'), mic), (e: unknown) => e instanceof SpnegoError && e.code === 'BAD_MIC');
-}
-
 for (const [etName, etNum] of ENCTYPES) {
   for (const [mech, pyMech] of [['kerberos', 'krb5'], ['negotiate', 'spnego']] as const) {
     test(`our ${mech} initiator -> python-gssapi ${pyMech} acceptor (HTTP/localhost), ${etName}: established, wrap/unwrap and MIC both ways`, async () => {
-      const { ccache, client, conf } = await kinit(etName);
-      const peer = await MitPeer.start('accept', ['--mech', pyMech], mitEnv(lab.mit.krb5Conf, { KRB5_KTNAME: `FILE:${lab.mit.httpKeytab}`, KRB5CCNAME: `FILE:${join(dir, 'none')}` }));
+      const { ccache, client } = await kinit(etName);
+      const peer = await MitPeer.start('accept', ['--mech', pyMech], mitEnv(lab.mit.krb5Conf, { KRB5_KTNAME: `FILE:${lab.mit.httpKeytab}`, KRB5CCNAME: `FILE:${join(dir, 'none')}` }), lab.python);
       try {
         const ctx = initiator({ mech, target: 'HTTP@localhost', credential: { ccache }, krb5Client: client });
-        let out = await ctx.step();
-        const trace: string[] = [];
-        for (let i = 0; i < 4 && !ctx.complete; i++) {
-          assert.ok(out, `our initiator has nothing to send but is not complete\n${trace.join('\n')}`);
-          trace.push(`> ${b64(out)}`);
-          const r = await peer.step(out);
-          if (!r.token) break;
-          trace.push(`< ${b64(r.token)}`);
-          out = await ctx.step(r.token);
-        }
-        assert.ok(ctx.complete, `our initiator complete (${conf})\n${trace.join('\n')}`);
-        assert.equal(out, undefined);
+        await handshakeToMit(ctx, peer);
         const info = await peer.must({ op: 'info' });
         assert.equal(info.complete, true);
         assert.equal(info.peer, alice.principal);
@@ -321,18 +188,10 @@ for (const [etName, etNum] of ENCTYPES) {
   for (const [mech, pyMech] of [['kerberos', 'krb5'], ['negotiate', 'spnego']] as const) {
     test(`python-gssapi ${pyMech} initiator (cache written by us), ${etName} -> our ${mech} acceptor: alice@SPNEGO.TEST, wrap/unwrap and MIC both ways`, async () => {
       const { ccache, conf } = await kinit(etName);
-      const peer = await MitPeer.start('init', ['--mech', pyMech, '--target', 'HTTP@localhost'], mitEnv(conf, { KRB5CCNAME: ccache }));
+      const peer = await MitPeer.start('init', ['--mech', pyMech, '--target', 'HTTP@localhost'], mitEnv(conf, { KRB5CCNAME: ccache }), lab.python);
       try {
         const acc = acceptor({ mech, credential: { keytab: lab.mit.httpKeytab } });
-        let r = await peer.step();
-        for (let i = 0; i < 4 && !(acc.complete && r.complete); i++) {
-          assert.ok(r.token, 'MIT initiator has a token to send');
-          const out = await acc.step(r.token);
-          if (!out) break;
-          r = await peer.step(out);
-        }
-        assert.ok(acc.complete, 'our acceptor complete');
-        assert.ok(r.complete, 'MIT initiator complete (verified our AP-REP)');
+        await handshakeFromMit(acc, peer);
         assert.equal(acc.mech, 'kerberos');
         assert.equal(acc.peerName?.principal, alice.principal);
         const info = await peer.must({ op: 'info' });
@@ -436,7 +295,7 @@ test('MIT gss-client -> our acceptor holding only the HTTP/localhost keytab: the
 
 test("an AP-REQ from MIT's initiator, sent twice to our acceptor: the second is refused with DUPLICATE_TOKEN", async () => {
   const { ccache } = await kinit();
-  const peer = await MitPeer.start('init', ['--mech', 'krb5', '--target', 'host@localhost'], mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }));
+  const peer = await MitPeer.start('init', ['--mech', 'krb5', '--target', 'host@localhost'], mitEnv(lab.mit.krb5Conf, { KRB5CCNAME: ccache }), lab.python);
   try {
     const { token } = await peer.step();
     assert.ok(token);
