@@ -19,6 +19,11 @@ done
 
 # ---------------------------------------------------------------- parameters
 MIT_REALM=SPNEGO.TEST;  MIT_DOMAIN=SPNEGO   # NTLM domain used by gss-ntlmssp user file
+OTHER_REALM=OTHER.TEST   # a second realm in the same krb5kdc, trusting nothing but SPNEGO.TEST's TGT
+OTHER_HOST=www.other.test          # mapped to OTHER.TEST in krb5.conf [domain_realm] (client-side)
+REFERRAL_HOST=web.referral.test    # mapped to OTHER.TEST only in kdc.conf: the client learns it by referral
+DIRECT_HOST=www.direct.test        # in OTHER.TEST, mapped by no lab config: tests add a client-side [domain_realm] entry
+RC4_HOST=rc4.spnego.test           # HTTP/ service with an rc4-hmac key only (weak-crypto interop)
 MIT_IP=127.0.0.1
 KDC_PORT=${LAB_KDC_PORT:-18888}; KADMIN_PORT=${LAB_KADMIN_PORT:-18749}; KPASSWD_PORT=${LAB_KPASSWD_PORT:-18464}
 HTTP_PORT=${LAB_HTTP_PORT:-18080}; SQUID_PORT=${LAB_SQUID_PORT:-13128}; GSS_PORT=${LAB_GSS_PORT:-14444}
@@ -107,9 +112,13 @@ cat <<EOF
         admin_server = $SAMBA_IP
         kpasswd_server = $SAMBA_IP:464
     }
+    $OTHER_REALM = {
+        kdc = $MIT_IP:$KDC_PORT
+    }
 
 [domain_realm]
     localhost = $MIT_REALM
+    .other.test = $OTHER_REALM
     .spnego.test = $MIT_REALM
     spnego.test = $MIT_REALM
     .$SAMBA_DNS = $SAMBA_REALM
@@ -138,6 +147,17 @@ cat > "$S/mit/kdc.conf" <<EOF
         max_life = 10h 0m 0s
         max_renewable_life = 7d 0h 0m 0s
     }
+    $OTHER_REALM = {
+        database_name = $S/mit/other-principal
+        key_stash_file = $S/mit/other-stash
+        master_key_type = aes256-cts-hmac-sha1-96
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+    }
+
+# Read by krb5kdc only (its profile is kdc.conf, then krb5.conf): the KDC answers a canonicalize
+# request for a host-based name under .referral.test with a referral to $OTHER_REALM (RFC 6806).
+[domain_realm]
+    .referral.test = $OTHER_REALM
 
 [logging]
     kdc = FILE:$S/log/krb5kdc.log
@@ -157,13 +177,27 @@ kdb5_util -r "$MIT_REALM" create -s -P 'lab-master-key' > "$S/log/kdb5_util.log"
   echo "ktadd -k $S/mit/http.keytab HTTP/localhost HTTP/$HTTP_HOST"
   echo "ktadd -k $S/mit/host.keytab host/localhost"
   echo "ktadd -k $S/mit/client.keytab -norandkey alice"
+  echo "addprinc -randkey -e arcfour-hmac:normal HTTP/$RC4_HOST"
+  echo "setstr HTTP/$RC4_HOST session_enctypes arcfour-hmac"  # else the KDC picks an AES session key (MIT 1.18+)
+  echo "ktadd -k $S/mit/rc4.keytab -e arcfour-hmac:normal HTTP/$RC4_HOST"
+  # cross-realm: the same password (and so, with the same default salt, the same keys) in both databases
+  echo "addprinc -pw Cross-Realm-Pass1 -e aes256-cts-hmac-sha1-96:normal,aes128-cts-hmac-sha1-96:normal krbtgt/$OTHER_REALM@$MIT_REALM"
 } | kadmin.local -r "$MIT_REALM" > "$S/log/kadmin.local.log" 2>&1 || fail "kadmin.local" "$S/log/kadmin.local.log"
+kdb5_util -r "$OTHER_REALM" create -s -P 'other-master-key' > "$S/log/kdb5_util-other.log" 2>&1 \
+  || fail "kdb5_util create $OTHER_REALM" "$S/log/kdb5_util-other.log"
+{
+  echo "addprinc -pw Cross-Realm-Pass1 -e aes256-cts-hmac-sha1-96:normal,aes128-cts-hmac-sha1-96:normal krbtgt/$OTHER_REALM@$MIT_REALM"
+  echo "addprinc -randkey HTTP/$OTHER_HOST"
+  echo "addprinc -randkey HTTP/$REFERRAL_HOST"
+  echo "addprinc -randkey HTTP/$DIRECT_HOST"
+  echo "ktadd -k $S/mit/other-http.keytab HTTP/$OTHER_HOST HTTP/$REFERRAL_HOST HTTP/$DIRECT_HOST"
+} | kadmin.local -r "$OTHER_REALM" > "$S/log/kadmin.local-other.log" 2>&1 || fail "kadmin.local $OTHER_REALM" "$S/log/kadmin.local-other.log"
 chmod 644 "$S"/mit/*.keytab
 for e in $ENCTYPES; do
   klist -ke "$S/mit/http.keytab" | grep -q "HTTP/localhost@$MIT_REALM ($e)" \
     || fail "HTTP/localhost key for $e missing" "$S/log/kadmin.local.log"
 done
-start krb5kdc "$S/log/krb5kdc.out" krb5kdc -n -r "$MIT_REALM"
+start krb5kdc "$S/log/krb5kdc.out" krb5kdc -n -r "$MIT_REALM" -r "$OTHER_REALM"
 start kadmind "$S/log/kadmind.out" kadmind -nofork -r "$MIT_REALM"
 wait_port krb5kdc "$PID_krb5kdc" "$MIT_IP" "$KDC_PORT" "$S/log/krb5kdc.out" "$S/log/krb5kdc.log"
 wait_port kadmind "$PID_kadmind" "$MIT_IP" "$KADMIN_PORT" "$S/log/kadmind.out" "$S/log/kadmind.log"
@@ -384,6 +418,13 @@ export LAB_MIT_HOST_SPN='host/localhost@$MIT_REALM'
 export LAB_MIT_HTTP_KEYTAB='$S/mit/http.keytab'
 export LAB_MIT_HOST_KEYTAB='$S/mit/host.keytab'
 export LAB_MIT_CLIENT_KEYTAB='$S/mit/client.keytab'
+export LAB_OTHER_REALM='$OTHER_REALM'
+export LAB_OTHER_HOST='$OTHER_HOST'
+export LAB_REFERRAL_HOST='$REFERRAL_HOST'
+export LAB_DIRECT_HOST='$DIRECT_HOST'
+export LAB_OTHER_HTTP_KEYTAB='$S/mit/other-http.keytab'
+export LAB_RC4_SPN='HTTP/$RC4_HOST@$MIT_REALM'
+export LAB_RC4_KEYTAB='$S/mit/rc4.keytab'
 export LAB_HTTP_HOST='$HTTP_HOST'
 export LAB_HTTP_PORT='$HTTP_PORT'
 export LAB_HTTP_URL='http://localhost:$HTTP_PORT/auth/whoami'
@@ -446,6 +487,10 @@ lab = {
     "httpPrincipals": e("LAB_MIT_HTTP_SPNS").split(), "httpKeytab": e("LAB_MIT_HTTP_KEYTAB"),
     "hostPrincipal": e("LAB_MIT_HOST_SPN"), "hostKeytab": e("LAB_MIT_HOST_KEYTAB"),
     "clientKeytab": e("LAB_MIT_CLIENT_KEYTAB"), "rcacheDir": e("KRB5RCACHEDIR"),
+    "crossRealm": {"realm": e("LAB_OTHER_REALM"), "mappedHost": e("LAB_OTHER_HOST"),
+                   "referralHost": e("LAB_REFERRAL_HOST"), "directHost": e("LAB_DIRECT_HOST"),
+                   "httpKeytab": e("LAB_OTHER_HTTP_KEYTAB")},
+    "rc4Service": {"principal": e("LAB_RC4_SPN"), "keytab": e("LAB_RC4_KEYTAB")},
   },
   "apache": {
     "host": "127.0.0.1", "port": int(e("LAB_HTTP_PORT")), "hostName": e("LAB_HTTP_HOST"),
