@@ -60,8 +60,9 @@ export class Krb5Client {
     return this.config.libdefaults.dnsLookupKdc ? locateKdcsByDns(realm) : [];
   }
 
-  private enctypes(kind: 'tkt' | 'tgs'): number[] {
-    const ours = new Set(supportedEnctypes({ allowWeakCrypto: this.config.libdefaults.allowWeakCrypto }));
+  /** krb5.conf's list, less what we refuse: rc4-hmac unless allow_weak_crypto (or the caller's allowWeakCrypto). */
+  private enctypes(kind: 'tkt' | 'tgs', allowWeakCrypto = this.config.libdefaults.allowWeakCrypto): number[] {
+    const ours = new Set(supportedEnctypes({ allowWeakCrypto }));
     const cfg = kind === 'tkt' ? this.config.libdefaults.defaultTktEnctypes : this.config.libdefaults.defaultTgsEnctypes;
     const list = cfg.filter((e) => ours.has(e));
     return list.length > 0 ? list : [...ours];
@@ -129,11 +130,12 @@ export class Krb5Client {
   }
 
   /** A service ticket from the in-memory cache, or a TGS exchange with `tgt`. */
-  async serviceTicket(tgt: Credential, server: Principal, o: { forwardable?: boolean } = {}): Promise<Credential> {
-    const key = `${formatPrincipal(tgt.client)} ${formatPrincipal(server)}`;
+  async serviceTicket(tgt: Credential, server: Principal, o: { forwardable?: boolean; allowWeakCrypto?: boolean } = {}): Promise<Credential> {
+    const weak = this.config.libdefaults.allowWeakCrypto || o.allowWeakCrypto === true;
+    const key = `${formatPrincipal(tgt.client)} ${formatPrincipal(server)}${weak ? ' weak' : ''}`;
     const cached = this.tickets.get(key);
     if (cached && !isExpired(cached, this.now(), 60)) return cached;
-    const cred = await tgsExchange({ tgt, server, kdc: this.transport, enctypes: this.enctypes('tgs'), forwardable: o.forwardable ?? false, allowWeakCrypto: this.config.libdefaults.allowWeakCrypto, now: this.now });
+    const cred = await tgsExchange({ tgt, server, kdc: this.transport, enctypes: this.enctypes('tgs', weak), forwardable: o.forwardable ?? false, allowWeakCrypto: weak, now: this.now, config: this.config });
     this.tickets.delete(key);
     this.tickets.set(key, cred);
     this.pruneTickets();

@@ -2,6 +2,8 @@
 // AP-REQ whose authenticator checksums the exact DER of req-body (usage 6) and is encrypted
 // with the TGT session key (usage 7); the reply's enc-part decrypts with that key (usage 8).
 // Referrals: a returned krbtgt/OTHER ticket is a cross-realm TGT, followed to OTHER (RFC 6806).
+// A server in a known other realm (from [domain_realm]) is reached as MIT does without referrals:
+// cross-realm TGTs along the realm path first (RFC 4120 3.3.3.2), then the server's own KDC.
 import { SpnegoError } from '../../errors.js';
 import { KdcOption, KeyUsage, PaDataType, TicketFlag } from '../../iana/krb5.js';
 import { tgsReqCodec, reqBodyDerFor } from '../../codec/krb5/kdc-req.js';
@@ -19,6 +21,8 @@ import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
 import type { KdcSender } from './as.js';
 import { decryptFromPeer } from './peer-encrypted.js';
 import { credentialFromReply, type Credential } from './credential.js';
+import { realmPath } from './realm-path.js';
+import type { Krb5Config } from './config/index.js';
 
 export interface TgsRequestOptions {
   readonly tgt: Credential;
@@ -33,6 +37,8 @@ export interface TgsRequestOptions {
   readonly random?: (n: number) => Uint8Array;
   /** Referral hops allowed before giving up (MIT: 10). */
   readonly maxReferrals?: number;
+  /** For [capaths] when `server` is in another realm than the TGT's. */
+  readonly config?: Krb5Config;
   /** Renew the TGT itself (KDC option renew, RFC 4120 3.3.1): `server` must be the TGT's server. */
   readonly renew?: boolean;
   /** A forwarded TGT for delegation (KDC option forwarded, RFC 4120 2.6): `server` is the TGT's server. */
@@ -109,7 +115,11 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
 export async function tgsExchange(o: TgsRequestOptions): Promise<Credential> {
   if (o.renew || o.forwarded) return tgsOnce(o, o.tgt, o.tgt.server, o.tgt.server.realm);
   let tgt = o.tgt;
-  let realm = o.tgt.client.realm;
+  let realm = tgsRealm(o.tgt);
+  if (!isTgs(o.server) && o.server.realm !== '' && o.server.realm !== realm) {
+    tgt = await crossRealmTgt(o, tgt, o.server.realm);
+    realm = o.server.realm;
+  }
   for (let hop = 0; hop <= (o.maxReferrals ?? 10); hop++) {
     const cred = await tgsOnce(o, tgt, { ...o.server, realm }, realm);
     // A krbtgt/OTHER@realm ticket when we did not ask for a TGS: a referral to OTHER.
@@ -124,4 +134,41 @@ export async function tgsExchange(o: TgsRequestOptions): Promise<Credential> {
     return cred;
   }
   throw new SpnegoError('KDC_ERROR', 'too many referrals');
+}
+
+/** The realm whose KDC issued `tgt` for use: krbtgt/REALM@ISSUER is used at REALM's KDC. */
+function tgsRealm(tgt: Credential): string {
+  return isTgs(tgt.server) ? tgt.server.name.nameString[1]! : tgt.server.realm;
+}
+
+/**
+ * A TGT for `target`'s KDC (MIT get_creds.c, non-referral): from each realm reached, ask for
+ * krbtgt/R@current for the farthest realm R of the path first, then nearer ones when the KDC does
+ * not know it; a KDC may also answer with a TGT for another realm of the path (its own capaths).
+ */
+async function crossRealmTgt(o: TgsRequestOptions, start: Credential, target: string): Promise<Credential> {
+  let tgt = start;
+  let current = tgsRealm(start);
+  const path = realmPath(current, target, o.config);
+  const plain = { ...o, canonicalize: false };
+  for (let hop = 0; current !== target; hop++) {
+    if (hop > (o.maxReferrals ?? 10)) throw new SpnegoError('KDC_ERROR', `too many realms on the way to ${target}`);
+    const ahead = path.slice(path.indexOf(current) + 1);
+    let next: Credential | undefined;
+    let lastError: unknown;
+    for (let i = ahead.length - 1; i >= 0 && !next; i--) {
+      try {
+        next = await tgsOnce(plain, tgt, tgsPrincipal(ahead[i]!, current), current);
+      } catch (e) {
+        if (!(e instanceof SpnegoError && e.code === 'BAD_NAME')) throw e;
+        lastError = e;
+      }
+    }
+    if (!next) throw lastError instanceof SpnegoError ? lastError : new SpnegoError('BAD_NAME', `no path of cross-realm TGTs to ${target}`);
+    const reached = isTgs(next.server) ? next.server.name.nameString[1]! : '';
+    if (!ahead.includes(reached)) throw new SpnegoError('DEFECTIVE_TOKEN', `the KDC of ${current} answered a TGT request with a ticket for ${reached || 'a non-TGS principal'}, off the path to ${target}`);
+    tgt = next;
+    current = reached;
+  }
+  return tgt;
 }
