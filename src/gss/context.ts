@@ -72,6 +72,8 @@ export interface AcceptorOptions {
   /** Kerberos replay cache (default: one in-memory cache per process). */
   readonly replayCache?: ReplayCache;
   readonly clockSkewSeconds?: number;
+  /** Accept rc4-hmac Kerberos tickets and contexts (RFC 4757 keys, RFC 1964 tokens); off by default. */
+  readonly allowWeakCrypto?: boolean;
   /** The names the NTLM CHALLENGE announces (default: WORKGROUP and this host). */
   readonly ntlm?: Partial<Pick<NtlmAcceptorOptions, 'netbiosDomain' | 'netbiosComputer' | 'dnsDomain' | 'dnsComputer' | 'clockSkewSeconds'>>;
   readonly channelBindings?: GssChannelBindings;
@@ -206,7 +208,7 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
   });
   let client = opts.krb5Client;
   const krb5Opts = {
-    credential: () => serviceTicketFor((client ??= new Krb5Client()), c, target, new Date(), opts.delegate ?? false),
+    credential: () => serviceTicketFor((client ??= new Krb5Client()), c, target, new Date(), opts.delegate ?? false, opts.allowWeakCrypto ?? false),
     mutual: opts.mutual ?? true,
     ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
     ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
@@ -257,6 +259,7 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
         ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
         ...(opts.clockSkewSeconds !== undefined ? { clockSkewSeconds: opts.clockSkewSeconds } : {}),
         ...(opts.channelBindings ? { channelBindingsHash: gssChannelBindingsHash(opts.channelBindings) } : {}),
+        ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
       }
     : undefined;
   const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || !!process.env['NTLM_USER_FILE'] || !krb5Opts);

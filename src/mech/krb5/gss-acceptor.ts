@@ -22,7 +22,7 @@ import { constantTimeEqual } from '../../bytes/secret.js';
 import { decodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE, type GssChecksum } from './gss-checksum.js';
 import { MemoryReplayCache, replayEntry, type ReplayCache } from './replay-cache.js';
 import { samePrincipal, type Principal } from './principal.js';
-import { perMessageSecurity, type PerMessage } from './per-message.js';
+import { perMessageSecurity, usesRfc1964Tokens, type PerMessage } from './per-message.js';
 import { readKrbCred } from './delegation.js';
 import { acceptedTicket } from './accepted-tickets.js';
 import { decryptFromPeer } from './peer-encrypted.js';
@@ -208,13 +208,16 @@ export class Krb5Acceptor {
     }
     const random = this.o.random ?? randomBytes;
     const profile = getProfile(sessionKey.enctype, weak);
-    // Like MIT for RFC 4121 enctypes: an acceptor subkey of the initiator subkey's type.
-    const subProfile = getProfile((initiatorSubkey ?? sessionKey).enctype, weak);
-    const acceptorSubkey = subProfile.randomToKey(random(subProfile.keyBytes));
+    // Like MIT's accept_sec_context: an acceptor subkey of the initiator subkey's type for RFC 4121
+    // enctypes; none in an RFC 1964 (rc4-hmac) context, which keeps the initiator's key (MIT's
+    // initiator would ignore one of the same enctype and go on with its own).
+    const contextKey = initiatorSubkey ?? sessionKey;
+    const subProfile = getProfile(contextKey.enctype, weak);
+    const acceptorSubkey = usesRfc1964Tokens(contextKey.enctype) ? undefined : subProfile.randomToKey(random(subProfile.keyBytes));
     const mySeq = new DataView(random(4).buffer).getUint32(0) & 0x3fffffff;
-    const encPart = encApRepPartCodec.encode({ ctime: auth.ctime, cusec: auth.cusec, subkey: { keytype: acceptorSubkey.enctype, keyvalue: acceptorSubkey.value }, seqNumber: mySeq });
+    const encPart = encApRepPartCodec.encode({ ctime: auth.ctime, cusec: auth.cusec, ...(acceptorSubkey ? { subkey: { keytype: acceptorSubkey.enctype, keyvalue: acceptorSubkey.value } } : {}), seqNumber: mySeq });
     const apRep = { pvno: 5 as const, msgType: 15 as const, encPart: { etype: sessionKey.enctype, cipher: profile.encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart) } };
-    this.establish(acceptorSubkey, true, mySeq, peerSeq);
+    this.establish(acceptorSubkey ?? contextKey, acceptorSubkey !== undefined, mySeq, peerSeq);
     return encodeFramedGssKrb5Token(this.mechOid, { tokId: 'AP-REP', message: apRep });
   }
 

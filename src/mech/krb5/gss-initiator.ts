@@ -16,7 +16,7 @@ import { randomBytes } from '../../crypto/provider.js';
 import { krbErrorToSpnego } from './kdc-error.js';
 import { decryptFromPeer } from './peer-encrypted.js';
 import { encodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE } from './gss-checksum.js';
-import { perMessageSecurity, type PerMessage } from './per-message.js';
+import { perMessageSecurity, takesAcceptorSubkey, type PerMessage } from './per-message.js';
 import type { Credential } from './credential.js';
 import type { Principal } from './principal.js';
 
@@ -152,7 +152,8 @@ export class Krb5Initiator {
       throw new SpnegoError('BAD_MIC', 'the AP-REP does not echo our authenticator time: mutual authentication failed');
     }
     const acceptorSubkey = part.subkey ? { enctype: part.subkey.keytype, value: part.subkey.keyvalue } : undefined;
-    this.establish(acceptorSubkey ?? this.subkey!, acceptorSubkey !== undefined, part.seqNumber ?? this.seq);
+    if (takesAcceptorSubkey(this.subkey!, acceptorSubkey)) this.establish(acceptorSubkey, true, part.seqNumber ?? this.seq);
+    else this.establish(this.subkey!, false, part.seqNumber ?? this.seq);
   }
 
   private establish(key: Key, acceptorSubkey: boolean, recvSeq: number): void {

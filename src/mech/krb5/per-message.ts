@@ -13,8 +13,24 @@ export interface PerMessage {
   unwrap(token: Uint8Array): UnwrapResult;
 }
 
+/** rc4-hmac contexts use the RFC 1964 token formats (RFC 4757 7.2); every other enctype RFC 4121's. */
+export function usesRfc1964Tokens(enctype: number): boolean {
+  return enctype === EncType['rc4-hmac'];
+}
+
+/**
+ * Whether the initiator switches to the acceptor's AP-REP subkey, as MIT's init_sec_context
+ * decides: always for RFC 4121 contexts, for an RFC 1964 (rc4-hmac) one only when the acceptor's
+ * subkey is of another enctype (the context then moves to RFC 4121 tokens). MIT's acceptor sends
+ * no subkey in an RFC 1964 context, and Heimdal's initiator would use one if it did.
+ */
+export function takesAcceptorSubkey(initiatorSubkey: Key, acceptorSubkey: Key | undefined): acceptorSubkey is Key {
+  if (!acceptorSubkey) return false;
+  return !usesRfc1964Tokens(initiatorSubkey.enctype) || acceptorSubkey.enctype !== initiatorSubkey.enctype;
+}
+
 export function perMessageSecurity(o: { key: Key; role: GssRole; acceptorSubkey: boolean; sendSeq: number; recvSeq: number; allowWeakCrypto: boolean }): PerMessage {
-  if (o.key.enctype === EncType['rc4-hmac']) {
+  if (usesRfc1964Tokens(o.key.enctype)) {
     return new Rfc1964Security({ key: o.key, role: o.role, sendSeq: o.sendSeq, recvSeq: o.recvSeq, allowWeakCrypto: o.allowWeakCrypto });
   }
   return new Rfc4121Security(o);

@@ -96,3 +96,28 @@ test('rc4-hmac contexts (weak crypto only): RFC 1964 per-message tokens both way
   assert.deepEqual(i.unwrap(a.wrap(m)).message, m);
   a.verifyMic(m, i.getMic(m));
 });
+
+test('rc4-hmac (RFC 1964) contexts keep the initiator subkey, as MIT: our acceptor puts no subkey in the AP-REP; an initiator ignores an AP-REP subkey of the same rc4 enctype and takes one of another enctype', async () => {
+  const { InitialContextToken } = await import('../../../../src/codec/gss/initial-context-token.js');
+  const { gssKrb5TokenCodec } = await import('../../../../src/codec/krb5/gss-krb5-token.js');
+  const { encApRepPartCodec } = await import('../../../../src/codec/krb5/enc-ap-rep-part.js');
+  const { KeyUsage } = await import('../../../../src/iana/krb5.js');
+  const { takesAcceptorSubkey } = await import('../../../../src/mech/krb5/per-message.js');
+  const encPartOf = (apRep: Uint8Array, key: { enctype: number; value: Uint8Array }, weak: boolean) => {
+    const t = gssKrb5TokenCodec.decode(InitialContextToken.decode(apRep).innerToken);
+    assert.equal(t.tokId, 'AP-REP');
+    const m = t.message as { encPart: { etype: number; cipher: Uint8Array } };
+    return encApRepPartCodec.decode(getProfile(key.enctype, { allowWeakCrypto: weak }).decrypt(key, KeyUsage.AP_REP_ENCPART, m.encPart.cipher));
+  };
+  const rc4 = issueTicket(23);
+  const apRep = await new Krb5Acceptor({ keys: rc4.keys, replayCache: new MemoryReplayCache(), allowWeakCrypto: true }).step(await new Krb5Initiator({ credential: rc4.cred, allowWeakCrypto: true }).step());
+  assert.equal(encPartOf(apRep!, rc4.cred.sessionKey, true).subkey, undefined, 'no acceptor subkey in an RFC 1964 context (MIT accept_sec_context)');
+  const aes = issueTicket(18);
+  const apRep2 = await new Krb5Acceptor({ keys: aes.keys, replayCache: new MemoryReplayCache() }).step(await new Krb5Initiator({ credential: aes.cred }).step());
+  assert.equal(encPartOf(apRep2!, aes.cred.sessionKey, false).subkey?.keytype, 18, 'an acceptor subkey in an RFC 4121 context');
+  const key = (enctype: number) => ({ enctype, value: new Uint8Array(enctype === 17 ? 16 : enctype === 23 ? 16 : 32) });
+  assert.equal(takesAcceptorSubkey(key(23), key(23)), false);
+  assert.equal(takesAcceptorSubkey(key(23), key(18)), true, 'another enctype: the context moves to it (MIT init_sec_context)');
+  assert.equal(takesAcceptorSubkey(key(18), key(18)), true);
+  assert.equal(takesAcceptorSubkey(key(18), undefined), false);
+});
