@@ -36,15 +36,15 @@ export function mayHaveKerberos(src: Krb5CredentialSource): boolean {
 }
 
 /** The service ticket for `target`, and with `delegate` a KRB-CRED of a forwarded TGT for it. */
-export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSource, target: string, now = new Date(), delegate = false): Promise<{ ticket: Credential; delegation?: Uint8Array }> {
-  const r = await ticketAndTgt(client, src, target, now);
+export async function serviceTicketFor(client: Krb5Client, src: Krb5CredentialSource, target: string, now = new Date(), delegate = false, allowWeakCrypto = false): Promise<{ ticket: Credential; delegation?: Uint8Array }> {
+  const r = await ticketAndTgt(client, src, target, now, allowWeakCrypto);
   if (!delegate) return { ticket: r.ticket };
   if (!r.tgt) throw new SpnegoError('NO_CRED', 'delegation needs a TGT, and the cache holds only a service ticket');
   const fwd = await client.forwardedTgt(r.tgt);
   return { ticket: r.ticket, delegation: makeKrbCred(fwd, r.ticket.sessionKey) };
 }
 
-async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, target: string, now: Date): Promise<{ ticket: Credential; tgt?: Credential }> {
+async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, target: string, now: Date, allowWeakCrypto: boolean): Promise<{ ticket: Credential; tgt?: Credential }> {
   let tgt: Credential | undefined;
   let fromCache = false;
   const name = cacheName(src, client);
@@ -53,7 +53,8 @@ async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, targe
     fromCache = true;
     const server = await client.servicePrincipal(target, cache.defaultPrincipal.realm);
     tgt = cache.credentials.find((c) => samePrincipal(c.server.name, tgsPrincipal(cache.defaultPrincipal.realm).name) && c.server.realm === cache.defaultPrincipal.realm && !isExpired(c, now, 60));
-    const svc = cache.credentials.find((c) => samePrincipal(c.server.name, server.name) && c.server.realm === server.realm && !isExpired(c, now, 60));
+    // MIT files a ticket got by referral under the referral (empty) realm: "HTTP/host@".
+    const svc = cache.credentials.find((c) => samePrincipal(c.server.name, server.name) && (c.server.realm === server.realm || c.server.realm === '') && !isExpired(c, now, 60));
     if (svc) return { ticket: svc, ...(tgt ? { tgt } : {}) };
     if (!tgt) throw new SpnegoError('CREDENTIALS_EXPIRED', `no valid TGT for ${formatPrincipal(cache.defaultPrincipal)} in ${name} (run kinit)`);
   } else {
@@ -62,10 +63,12 @@ async function ticketAndTgt(client: Krb5Client, src: Krb5CredentialSource, targe
     tgt = src.keytab ? await client.tgtWithKeytab(principal, src.keytab) : await client.tgtWithPassword(principal, src.password!);
   }
   const server = await client.servicePrincipal(target, tgt.client.realm);
-  const svc = await client.serviceTicket(tgt, server);
+  const svc = await client.serviceTicket(tgt, server, { allowWeakCrypto });
   if (fromCache) {
     try {
-      appendToCcache(name, [svc]); // as MIT's gss_init_sec_context does
+      // As MIT's gss_init_sec_context does; a ticket from another realm than asked (a referral)
+      // under the referral realm, as MIT files it, so that MIT's tools find it too.
+      appendToCcache(name, [svc.server.realm === server.realm ? svc : { ...svc, server: { ...server, realm: '' } }]);
     } catch {
       // A read-only cache is fine: the ticket is still used.
     }
