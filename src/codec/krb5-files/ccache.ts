@@ -14,7 +14,7 @@
 // Configuration entries (krb5_cc_set_config) are credentials whose server is
 // X-CACHECONF:/krb5_ccache_conf_data/<name>[/<principal>]@X-CACHECONF: with the value as the ticket.
 import { ByteReader, ByteWriter } from '../../bytes/index.js';
-import { decodeError } from '../../errors.js';
+import { SpnegoError, decodeError } from '../../errors.js';
 import type { Codec, DecodeLimits } from '../codec.js';
 import type { AuthorizationDataEntry } from '../krb5/authorization-data.js';
 import type { EncryptionKey } from '../krb5/encryption-key.js';
@@ -80,6 +80,11 @@ export interface Ccache {
   readonly headerTags: readonly CcacheHeaderTag[];
   readonly defaultPrincipal: CcachePrincipal;
   readonly credentials: readonly CcacheCredential[];
+  /**
+   * Bytes after the last whole credential that do not make one (an interrupted append, garbage):
+   * MIT's reader stops there without an error (fcc_next_cred: a short read is the end), so do we.
+   */
+  readonly trailer?: Uint8Array;
 }
 
 /** A configuration entry's name, optional principal and raw value. */
@@ -173,7 +178,14 @@ function decodeCcache(bytes: Uint8Array, l?: Partial<DecodeLimits>): Ccache {
   const credentials: CcacheCredential[] = [];
   while (r.remaining > 0) {
     if (credentials.length >= limits.maxElements) decodeError('DECODE_LIMIT', 'too many credentials', r.absolute);
-    credentials.push(readCredential(r, version, limits));
+    const at = r.offset;
+    try {
+      credentials.push(readCredential(r, version, limits));
+    } catch (e) {
+      if (!(e instanceof SpnegoError) || e.code === 'DECODE_LIMIT') throw e;
+      r.seek(at);
+      return { version, headerTags, defaultPrincipal, credentials, trailer: r.take(r.remaining, 'trailer') };
+    }
   }
   return { version, headerTags, defaultPrincipal, credentials };
 }
@@ -235,6 +247,7 @@ function encodeCcache(c: Ccache): Uint8Array {
     writeData(w, cr.ticket, 'ticket');
     writeData(w, cr.secondTicket, 'second ticket');
   }
+  if (c.trailer) w.bytes(bytesCheck(c.trailer, 0x7fffffff, 'trailer'));
   return w.finish();
 }
 

@@ -4,7 +4,8 @@
 //
 //   file   ::= u16 version, record*
 //   record ::= i32 size, size bytes        (size < 0: a hole of -size bytes left by a deleted entry;
-//                                           size 0 or fewer than 4 bytes left: end of the keytab for MIT)
+//                                           size 0, a size beyond the end (a record cut short) or
+//                                           fewer than 4 bytes left: end of the keytab for MIT)
 //   entry  ::= u16 count, data16 realm, data16 component*count, [v2: u32 name-type], u32 timestamp,
 //              u8 kvno, u16 enctype, data16 key, [u32 kvno if 4 or more bytes of the record remain]
 //   data16 ::= u16 length, bytes
@@ -132,7 +133,11 @@ function decodeKeytab(bytes: Uint8Array, l?: Partial<DecodeLimits>): Keytab {
     }
     if (size === -0x80000000) decodeError('DECODE_BAD_LENGTH', 'record size -2^31', at);
     const n = Math.abs(size);
-    if (n > r.remaining) decodeError('DECODE_BAD_LENGTH', `record size ${size} is beyond the ${r.remaining} byte(s) left`, at);
+    if (n > r.remaining) {
+      // A record cut short (an interrupted write): MIT's reader ends the keytab there.
+      r.seek(r.offset - 4);
+      return { version, records, trailer: r.take(r.remaining, 'trailer') };
+    }
     if (size < 0) {
       records.push({ type: 'hole', data: r.take(n, 'hole') });
     } else {
@@ -195,7 +200,10 @@ function encodeKeytab(k: Keytab): Uint8Array {
   }
   if (k.trailer) {
     const t = bytesCheck(k.trailer, 0x7fffffff, 'trailer');
-    if (t.length >= 4 && (t[0]! | t[1]! | t[2]! | t[3]!) !== 0) encodeFail('a keytab trailer must start with a zero size or be under 4 bytes');
+    if (t.length >= 4) {
+      const size = Math.abs(new DataView(t.buffer, t.byteOffset, 4).getInt32(0, k.version === 1));
+      if (size !== 0 && size <= t.length - 4) encodeFail('a keytab trailer must start with a zero size, a size beyond its end, or be under 4 bytes');
+    }
     w.bytes(t);
   }
   return w.finish();

@@ -1,7 +1,9 @@
 // Credential caches and keytabs on disk, byte-compatible with MIT: KRB5CCNAME (FILE:path or a
 // bare path; MIT's default FILE:/tmp/krb5cc_%{uid}), KRB5_KTNAME / KRB5_CLIENT_KTNAME.
-import { readFileSync, writeFileSync, renameSync, unlinkSync, existsSync, openSync, fstatSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, existsSync, openSync, fstatSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join, basename } from 'node:path';
+import { randomBytes } from '../../crypto/provider.js';
 import { SpnegoError } from '../../errors.js';
 import { ccacheCodec, ccacheKdcOffsetTag, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
 import { keytabCodec, keytabEntries, type KeytabEntry } from '../../codec/krb5-files/keytab.js';
@@ -13,13 +15,26 @@ import type { ServiceKey } from './credential.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+let passwdName: string | undefined;
+/** The user name from the passwd entry, as MIT's %{username} (not $USER, which su and sudo leave stale). */
+function username(uid: string): string {
+  if (passwdName === undefined) {
+    try {
+      passwdName = userInfo().username;
+    } catch {
+      passwdName = uid;
+    }
+  }
+  return passwdName;
+}
+
 /** Expands MIT's %{uid}, %{euid}, %{username}, %{TEMP} tokens. */
 export function expandPath(s: string): string {
   if (!s.includes('%{')) return s; // the usual case: no getuid() system call per context
   const uid = String(process.getuid?.() ?? 0);
   return s
     .replace(/%\{(e?uid)\}/g, uid)
-    .replace(/%\{username\}/g, process.env['USER'] ?? uid)
+    .replace(/%\{username\}/g, () => username(uid))
     .replace(/%\{TEMP\}/g, process.env['TMPDIR'] ?? '/tmp');
 }
 
@@ -27,7 +42,9 @@ export function expandPath(s: string): string {
 export function ccachePath(name: string): string {
   const m = /^([A-Za-z0-9]+):(.*)$/.exec(name);
   if (m && m[1]!.toUpperCase() !== 'FILE') throw new SpnegoError('UNAVAILABLE', `credential cache type ${m[1]} is not supported (only FILE)`);
-  return expandPath(m ? m[2]! : name);
+  const path = expandPath(m ? m[2]! : name);
+  if (path === '') throw new SpnegoError('BAD_ARGUMENT', `credential cache name "${name}" has no file name`);
+  return path;
 }
 
 export function defaultCcacheName(env: Env = process.env, configDefault = 'FILE:/tmp/krb5cc_%{uid}'): string {
@@ -94,43 +111,89 @@ export function readCcache(name: string): LoadedCcache {
   return { path, defaultPrincipal: fromCcachePrincipal(raw.defaultPrincipal), credentials, raw };
 }
 
+/**
+ * Writes `bytes` to `path` through a new temporary file beside it, then renames it over `path`.
+ * The temporary file has an unpredictable name and is created exclusively (O_EXCL) with mode
+ * 0600, so another user cannot have prepared it in a shared directory such as /tmp; on any
+ * failure it is removed, never left holding keys.
+ */
+function replaceFile(path: string, bytes: Uint8Array, what: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${Buffer.from(randomBytes(8)).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Not created, or already renamed.
+    }
+    throw new SpnegoError('FAILURE', `cannot store the ${what} in ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+  }
+}
+
 /** Writes a new cache (as kinit does) atomically, mode 0600. */
 export function writeCcache(name: string, principal: Principal, creds: readonly Credential[], kdcOffsetSeconds = 0): string {
   const path = ccachePath(name);
   const cache: Ccache = { version: 4, headerTags: [ccacheKdcOffsetTag(kdcOffsetSeconds, 0)], defaultPrincipal: toCcachePrincipal(principal), credentials: creds.map(toCcacheCredential) };
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, ccacheCodec.encode(cache), { mode: 0o600 });
-  renameSync(tmp, path);
+  replaceFile(path, ccacheCodec.encode(cache), 'credentials');
   return path;
 }
 
-/** Adds credentials to an existing cache (as a GSS initiator stores a service ticket). */
+/**
+ * Adds credentials to an existing cache, as a GSS initiator stores a service ticket: appended in
+ * place at the end of the file, as MIT's fcc_store does, so the file keeps its owner and mode and
+ * a concurrent MIT append or kdestroy is not undone. A cache whose tail is not a whole credential
+ * (an interrupted write) is left as it is.
+ */
 export function appendToCcache(name: string, creds: readonly Credential[]): void {
   const c = readCcache(name);
-  const raw: Ccache = { ...c.raw, credentials: [...c.raw.credentials, ...creds.map(toCcacheCredential)] };
-  const tmp = join(dirname(c.path), `.${basename(c.path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, ccacheCodec.encode(raw), { mode: 0o600 });
-  renameSync(tmp, c.path);
+  if (c.raw.trailer) return;
+  const whole = ccacheCodec.encode({ ...c.raw, credentials: [] });
+  const more = ccacheCodec.encode({ ...c.raw, credentials: creds.map(toCcacheCredential) }).subarray(whole.length);
+  const fd = openSync(c.path, 'a');
+  try {
+    writeSync(fd, more);
+  } finally {
+    closeSync(fd);
+  }
 }
 
+/**
+ * kdestroy: as MIT's fcc_destroy, the file is unlinked first (an open descriptor kept), then its
+ * blocks overwritten with zeros in place; if it cannot be unlinked, it is left intact.
+ */
 export function destroyCcache(name: string): boolean {
   const path = ccachePath(name);
   if (!existsSync(path)) return false;
-  // MIT overwrites the file with zeros before unlinking it: in place (r+), so that the blocks
-  // holding the keys are the ones overwritten (truncating first could give the zeros new blocks).
+  let fd: number;
   try {
-    const fd = openSync(path, 'r+');
+    fd = openSync(path, 'r+');
+  } catch (e) {
+    throw new SpnegoError('FAILURE', `ticket cache NOT destroyed (${path}): ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+  }
+  try {
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      throw new SpnegoError('FAILURE', `ticket cache NOT destroyed (${path}): ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+    }
     try {
       const size = fstatSync(fd).size;
       writeSync(fd, new Uint8Array(size), 0, size, 0);
       fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    } catch {
+      // Unlinked already; zeroing is best effort.
     }
-  } catch {
-    // Best effort.
+  } finally {
+    closeSync(fd);
   }
-  unlinkSync(path);
   return true;
 }
 
