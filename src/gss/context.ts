@@ -137,17 +137,23 @@ function storeDelegated(k: Krb5Initiator | Krb5Acceptor | undefined, name: strin
   return writeCcache(name, creds[0]!.client, creds);
 }
 
+/** A byte argument from a caller who may not be using TypeScript: a string would be read as zeros. */
+function bytesArg(v: unknown, what: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new SpnegoError('BAD_ARGUMENT', `${what} must be a Uint8Array (or Buffer), not ${v === null ? 'null' : typeof v}`);
+  return v;
+}
+
 function wrapSpnego(s: SpnegoInitiator | SpnegoAcceptor, peer: () => PeerName | undefined): SecurityContext {
   return {
     storeDelegated: (name) => storeDelegated(krb5ContextOf(s.mechContext), name),
-    step: (t) => s.step(t),
+    step: async (t) => s.step(t === undefined ? t : bytesArg(t, 'the input token')),
     get complete() { return s.complete; },
     get mech() { return mechLabel(s.mech); },
     get peerName() { return peer(); },
-    wrap: (m, o) => s.wrap(m, o),
-    unwrap: (t) => s.unwrap(t),
-    getMic: (m) => s.getMic(m),
-    verifyMic: (m, mic) => s.verifyMic(m, mic),
+    wrap: (m, o) => s.wrap(bytesArg(m, 'the message'), o),
+    unwrap: (t) => s.unwrap(bytesArg(t, 'the token')),
+    getMic: (m) => s.getMic(bytesArg(m, 'the message')),
+    verifyMic: (m, mic) => s.verifyMic(bytesArg(m, 'the message'), bytesArg(mic, 'the MIC')),
   };
 }
 
@@ -163,14 +169,14 @@ interface RawMech {
 function wrapRaw(n: RawMech, mech: string, peer: () => PeerName | undefined, store?: (ccacheName: string) => string | undefined): SecurityContext {
   return {
     ...(store ? { storeDelegated: store } : {}),
-    step: (t) => n.step(t),
+    step: async (t) => n.step(t === undefined ? t : bytesArg(t, 'the input token')),
     get complete() { return n.complete; },
     mech,
     get peerName() { return peer(); },
-    wrap: (m, o) => n.wrap(m, o),
-    unwrap: (t) => n.unwrap(t).message,
-    getMic: (m) => n.getMic(m),
-    verifyMic: (m, s) => n.verifyMic(m, s),
+    wrap: (m, o) => n.wrap(bytesArg(m, 'the message'), o),
+    unwrap: (t) => n.unwrap(bytesArg(t, 'the token')).message,
+    getMic: (m) => n.getMic(bytesArg(m, 'the message')),
+    verifyMic: (m, s) => n.verifyMic(bytesArg(m, 'the message'), bytesArg(s, 'the MIC')),
   };
 }
 
@@ -194,7 +200,25 @@ function krb5Peer(k: Krb5Initiator | Krb5Acceptor | undefined): PeerName | undef
   };
 }
 
+const MECHS: readonly string[] = ['negotiate', 'kerberos', 'ntlm'];
+
+/** Options from callers who may not be using TypeScript: a wrong type is BAD_ARGUMENT, not a TypeError later. */
+function checkOptions(opts: InitiatorOptions | AcceptorOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new SpnegoError('BAD_ARGUMENT', 'options must be an object');
+  if (opts.mech !== undefined && !MECHS.includes(opts.mech)) throw new SpnegoError('BAD_ARGUMENT', `mech must be one of ${MECHS.join(', ')}`);
+  const c = (opts as { credential?: unknown }).credential;
+  if (typeof c !== 'object' || c === null) throw new SpnegoError('BAD_ARGUMENT', 'credential must be an object ({} for the defaults)');
+  for (const k of ['username', 'password', 'ccache', 'principal'] as const) {
+    const v = (c as Record<string, unknown>)[k];
+    if (v !== undefined && typeof v !== 'string') throw new SpnegoError('BAD_ARGUMENT', `credential.${k} must be a string`);
+  }
+  const h = (c as { ntHash?: unknown }).ntHash;
+  if (h !== undefined && !(h instanceof Uint8Array && h.length === 16)) throw new SpnegoError('BAD_ARGUMENT', 'credential.ntHash must be 16 bytes');
+  if ('target' in opts && opts.target !== undefined && typeof opts.target !== 'string') throw new SpnegoError('BAD_ARGUMENT', 'target must be a string (SERVICE@HOST)');
+}
+
 export function initiator(opts: InitiatorOptions): SecurityContext {
+  checkOptions(opts);
   const mech = opts.mech ?? 'negotiate';
   const c = opts.credential;
   const hasNtlm = !opts.forbidNtlm && c.username !== undefined && (c.password !== undefined || c.ntHash !== undefined);
@@ -228,10 +252,14 @@ export function initiator(opts: InitiatorOptions): SecurityContext {
         return k.step(t);
       },
       get complete() { return k?.complete ?? false; },
-      wrap: (m, o) => k!.wrap(m, o),
-      unwrap: (t) => k!.unwrap(t),
-      getMic: (m) => k!.getMic(m),
-      verifyMic: (m, s) => k!.verifyMic(m, s),
+      wrap: (m, o) => established().wrap(m, o),
+      unwrap: (t) => established().unwrap(t),
+      getMic: (m) => established().getMic(m),
+      verifyMic: (m, s) => established().verifyMic(m, s),
+    };
+    const established = (): Krb5Initiator => {
+      if (!k) throw new SpnegoError('NO_CONTEXT', 'the Kerberos context is not established yet');
+      return k;
     };
     return wrapRaw(raw, 'kerberos', () => undefined);
   }
@@ -250,6 +278,7 @@ function serviceKeys(k: AcceptorOptions['credential']['keytab']): ServiceKey[] |
 }
 
 export function acceptor(opts: AcceptorOptions): SecurityContext {
+  checkOptions(opts);
   const mech = opts.mech ?? 'negotiate';
   const keys = mech === 'ntlm' ? undefined : serviceKeys(opts.credential.keytab);
   const krb5Opts = keys

@@ -130,7 +130,7 @@ export class SpnegoInitiator extends EstablishedContext {
     const resp = this.decodeResp(input);
     const first = this.firstReply;
     this.firstReply = false;
-    if (resp.negState === 'reject') return this.rejected(resp);
+    if (resp.negState === 'reject') return this.rejected(resp, first);
     if (!first && (resp.supportedMech !== undefined || resp.negState === 'request-mic')) {
       throw new SpnegoError('DEFECTIVE_TOKEN', 'supportedMech and request-mic belong only in the first reply (RFC 4178 4.2.2)');
     }
@@ -221,10 +221,17 @@ export class SpnegoInitiator extends EstablishedContext {
     return this.emit(out, undefined, false);
   }
 
-  private async rejected(resp: NegTokenResp): Promise<never> {
+  /**
+   * A reject as the first reply: no mechanism in common (or the optimistic token refused without a
+   * reason): BAD_MECH. Later, the mechanism was agreed and our credentials were refused (a wrong
+   * NTLM password): UNAUTHORIZED, so a caller can tell the two apart (MIT reports both as
+   * GSS_S_FAILURE).
+   */
+  private async rejected(resp: NegTokenResp, first: boolean): Promise<never> {
     // A mech error token (e.g. a KRB-ERROR) says why; let the mech turn it into its error.
     if (resp.responseToken && resp.responseToken.length > 0 && this.ctx && !this.ctx.complete) await this.ctx.step(resp.responseToken);
-    throw new SpnegoError('BAD_MECH', 'the acceptor rejected the negotiation');
+    if (first) throw new SpnegoError('BAD_MECH', 'the acceptor rejected the negotiation (no mechanism in common, or it refused our first token)');
+    throw new SpnegoError('UNAUTHORIZED', 'the acceptor rejected our credentials');
   }
 
   /**
@@ -235,7 +242,7 @@ export class SpnegoInitiator extends EstablishedContext {
   private finalToken(input: Uint8Array): Uint8Array | undefined {
     const resp = this.decodeResp(input);
     const ctx = this.ctx!;
-    if (resp.negState === 'reject') throw new SpnegoError('BAD_MECH', 'the acceptor rejected the negotiation');
+    if (resp.negState === 'reject') throw new SpnegoError('UNAUTHORIZED', 'the acceptor rejected the negotiation after our mechanism completed (our credentials or our mechListMIC)');
     if (resp.supportedMech !== undefined || resp.negState === 'request-mic') throw new SpnegoError('DEFECTIVE_TOKEN', 'supportedMech or request-mic after the first reply');
     if (resp.responseToken && resp.responseToken.length > 0) throw new SpnegoError('DEFECTIVE_TOKEN', 'a mech token arrived after the mechanism completed');
     const peerMic = isDuplicateResponseTokenMic(resp) ? undefined : resp.mechListMIC;

@@ -10,11 +10,14 @@
 //
 // Token formats:
 //  - getMic: the 16-byte NTLMSSP_MESSAGE_SIGNATURE.
-//  - wrap: signature (16) || data, data sealed with RC4 when `encrypt` (the GSS_WrapEx output of
-//    MS-NLMP 4.2.x.4). Current gss-ntlmssp (gss_signseal.c with crypto_state) writes the same
-//    order; its early versions wrote sealed data || signature. gss-ntlmssp ignores conf_req_flag
-//    and always seals. The token does not say whether the data is sealed, so unwrap takes
-//    `{ encrypted }` (default true).
+//  - wrap: signature (16) || data sealed with RC4 (the GSS_WrapEx output of MS-NLMP 4.2.x.4).
+//    Current gss-ntlmssp (gss_signseal.c with crypto_state) writes the same order; its early
+//    versions wrote sealed data || signature. The token does not say whether the data is sealed,
+//    so wrap always seals, `encrypt: false` included, as gss-ntlmssp does (it ignores
+//    conf_req_flag): a clear token could only be read by a peer told so out of band, and GSS_Unwrap
+//    must recover what GSS_Wrap made (RFC 2743 2.3.3). unwrap takes `{ encrypted: false }` for
+//    such signed-only tokens from SSPI peers (SECQOP_WRAP_NO_ENCRYPT). Without NEGOTIATE_SEAL
+//    there is no wrap at all (UNAVAILABLE), as in gss-ntlmssp.
 //
 // Errors: a signature that does not verify is BAD_MIC. With extended session security the
 // SeqNum is in clear and checked before any RC4 state is used: a SeqNum below the expected one is
@@ -26,7 +29,7 @@ import { constantTimeEqual } from '../../bytes/secret.js';
 import { SpnegoError } from '../../errors.js';
 import { MAC, NTLM_SIGNATURE_LENGTH, SEALKEY, SIGNKEY } from '../../crypto/ntlm.js';
 import { Rc4 } from '../../crypto/rc4.js';
-import { NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY } from '../../iana/ntlm.js';
+import { NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, NTLMSSP_NEGOTIATE_SEAL } from '../../iana/ntlm.js';
 
 export type NtlmDirection = 'outgoing' | 'incoming';
 
@@ -38,7 +41,7 @@ interface DirectionState {
 }
 
 export interface WrapOptions {
-  /** Seal (RC4-encrypt) the data; default true. */
+  /** Ignored: NTLM wrap tokens are always sealed (see above). */
   readonly encrypt?: boolean;
 }
 
@@ -100,11 +103,11 @@ export class NtlmSecurity implements NtlmMessageSecurity {
     this.verifyWith(message, signature);
   }
 
-  wrap(message: Uint8Array, opts: WrapOptions = {}): Uint8Array {
+  wrap(message: Uint8Array, _opts: WrapOptions = {}): Uint8Array {
+    this.checkSealing();
     const s = this.out;
-    const encrypt = opts.encrypt ?? true;
     // SEAL (3.4.3): RC4 the data first, then MAC the plaintext with the same handle.
-    const data = encrypt ? s.handle.update(message) : message.slice();
+    const data = s.handle.update(message);
     const sig = this.getMic(message);
     const token = new Uint8Array(NTLM_SIGNATURE_LENGTH + data.length);
     token.set(sig, 0);
@@ -116,6 +119,7 @@ export class NtlmSecurity implements NtlmMessageSecurity {
     if (!(token instanceof Uint8Array) || token.length < NTLM_SIGNATURE_LENGTH) {
       throw new SpnegoError('DEFECTIVE_TOKEN', `NTLM wrap token shorter than ${NTLM_SIGNATURE_LENGTH} bytes`);
     }
+    this.checkSealing();
     const encrypted = opts.encrypted ?? true;
     const signature = token.subarray(0, NTLM_SIGNATURE_LENGTH);
     const data = token.subarray(NTLM_SIGNATURE_LENGTH);
@@ -123,6 +127,10 @@ export class NtlmSecurity implements NtlmMessageSecurity {
     const message = encrypted ? this.in.handle.update(data) : data.slice();
     this.verifyWith(message, signature);
     return { message, encrypted };
+  }
+
+  private checkSealing(): void {
+    if ((this.flags & NTLMSSP_NEGOTIATE_SEAL) === 0) throw new SpnegoError('UNAVAILABLE', 'NTLM sealing was not negotiated: no wrap/unwrap on this context (getMic/verifyMic only)');
   }
 
   resetCryptoState(direction: NtlmDirection, opts: ResetOptions = {}): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initiator, acceptor, type SecurityContext } from '../../../src/index.js';
+import { initiator, acceptor, SpnegoError, type SecurityContext } from '../../../src/index.js';
 
 async function run(c: SecurityContext, s: SecurityContext): Promise<number> {
   let t = await c.step();
@@ -16,6 +16,13 @@ async function run(c: SecurityContext, s: SecurityContext): Promise<number> {
     t = c.complete ? await c.step(t) : await c.step(t);
   }
   return legs;
+}
+
+async function pair(): Promise<{ c: SecurityContext; s: SecurityContext }> {
+  const c = initiator({ mech: 'negotiate', target: 'HTTP@web.example.test', credential: { username: 'EXAMPLE\\alice', password: 'pw1' } });
+  const s = acceptor({ credential: { ntlmUsers: { 'EXAMPLE\\alice': 'pw1' } }, ntlm: { netbiosDomain: 'EXAMPLE' } });
+  await run(c, s);
+  return { c, s };
 }
 
 test('initiator/acceptor with mech negotiate (NTLM inside SPNEGO): established both ways, peer name, wrap', async () => {
@@ -46,4 +53,21 @@ test('missing credentials are typed errors, not crashes: Kerberos without a real
   await assert.rejects(() => k.step(), (e: unknown) => e instanceof Error && e.name === 'SpnegoError');
   assert.throws(() => initiator({ credential: { username: 'a', ccache: '/nonexistent/cache' } }), { code: 'NO_CRED' });
   assert.throws(() => initiator({ mech: 'ntlm', credential: { username: 'a' } }), { code: 'NO_CRED' });
+});
+
+test('callers without TypeScript get BAD_ARGUMENT, not a TypeError or silently wrong bytes: a string message (it would be sent as zeros), a bad mech name, a non-string password; per-message calls before establishment are NO_CONTEXT', async () => {
+  const code = (c: string) => (e: unknown) => e instanceof SpnegoError && e.code === c;
+  const { c, s } = await pair();
+  const loose = c as unknown as { wrap(m: unknown): Uint8Array; getMic(m: unknown): Uint8Array; unwrap(t: unknown): Uint8Array; step(t: unknown): Promise<unknown> };
+  assert.throws(() => loose.wrap('hello'), code('BAD_ARGUMENT'));
+  assert.throws(() => loose.wrap([1, 2, 300]), code('BAD_ARGUMENT'));
+  assert.throws(() => loose.getMic(undefined), code('BAD_ARGUMENT'));
+  assert.throws(() => (s as unknown as typeof loose).unwrap('token'), code('BAD_ARGUMENT'));
+  await assert.rejects(loose.step('a token'), code('BAD_ARGUMENT'));
+  assert.deepEqual(s.unwrap(c.wrap(Buffer.from('a Buffer is a Uint8Array'))), new TextEncoder().encode('a Buffer is a Uint8Array'));
+  assert.throws(() => initiator({ mech: 'bogus' as 'ntlm', credential: { username: 'u', password: 'p' } }), code('BAD_ARGUMENT'));
+  assert.throws(() => initiator({ mech: 'ntlm', credential: { username: 'u', password: 12345 as unknown as string } }), code('BAD_ARGUMENT'));
+  assert.throws(() => acceptor({ mech: 'ntlm' } as unknown as Parameters<typeof acceptor>[0]), code('BAD_ARGUMENT'));
+  const krb = initiator({ mech: 'kerberos', target: 'HTTP@localhost', credential: { ccache: '/nonexistent/cc' } });
+  for (const f of [() => krb.wrap(new Uint8Array(1)), () => krb.getMic(new Uint8Array(1)), () => krb.unwrap(new Uint8Array(1))]) assert.throws(f, code('NO_CONTEXT'));
 });
