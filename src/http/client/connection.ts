@@ -30,7 +30,8 @@ export class Connection {
   /** Requests completed on this connection. */
   uses = 0;
   closed = false;
-  private busy = false;
+  /** Settles when the request in flight has been written whole and its response read to the end. */
+  private idle: Promise<void> = Promise.resolve();
   /** The plain-HTTP proxy accepted this connection (its handshake is over). */
   proxyAuthenticated = false;
   /** What the CONNECT proxy's exchange did, for a tunnel. */
@@ -55,11 +56,25 @@ export class Connection {
     return !this.closed && !this.socket.destroyed && this.socket.writable;
   }
 
-  request(opts: { method: string; path: string; host: string; port: number; headers: http.OutgoingHttpHeaders; body: Uint8Array | undefined; signal: AbortSignal | undefined }): Promise<http.IncomingMessage> {
+  /**
+   * One request on this socket, after the previous one is over: a server may answer (a 401) before
+   * it has read the whole body (RFC 9110 allows it), and the next leg must not be written until
+   * the body is (node:http detaches the socket from a request only once both are done).
+   */
+  async request(opts: { method: string; path: string; host: string; port: number; headers: http.OutgoingHttpHeaders; body: Uint8Array | undefined; signal: AbortSignal | undefined }): Promise<http.IncomingMessage> {
+    const previous = this.idle;
+    let release!: () => void;
+    this.idle = new Promise((r) => (release = r));
+    await previous;
     return new Promise((resolve, reject) => {
-      if (!this.usable) return reject(new SpnegoError('FAILURE', 'the connection closed: connection-bound authentication cannot continue on a new socket'));
-      if (this.busy) return reject(new SpnegoError('FAILURE', 'the connection is busy'));
-      this.busy = true;
+      if (!this.usable) {
+        release();
+        return reject(new SpnegoError('FAILURE', 'the connection closed: connection-bound authentication cannot continue on a new socket'));
+      }
+      let written = false;
+      let read = false;
+      // setImmediate: after node:http's own 'finish'/'end' handlers have detached the socket.
+      const done = () => void (written && read && setImmediate(release));
       const socket = this.socket;
       const req = http.request({
         createConnection: () => socket,
@@ -71,15 +86,20 @@ export class Connection {
         setHost: false,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      req.once('finish', () => {
+        written = true;
+        done();
+      });
       req.once('response', (res) => {
-        // Free for the next request once node:http has detached the socket from this one.
         res.once('end', () => {
-          this.busy = false;
+          read = true;
+          done();
         });
         resolve(res);
       });
       req.once('error', (e) => {
         this.closed = true;
+        release();
         reject(e);
       });
       req.end(opts.body && opts.body.length > 0 ? opts.body : undefined);

@@ -43,6 +43,8 @@ interface ServerOptions {
   tls?: { key: string; cert: string };
   /** Path -> [status, Location], answered once the socket is authenticated. */
   redirects?: Record<string, [number, string]>;
+  /** Answer the first 401 (no Authorization) before reading the request body (node:http then discards it), as servers may (RFC 9110). */
+  challengeBeforeBody?: boolean;
 }
 
 interface TestServer {
@@ -60,7 +62,8 @@ async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   let next = 0;
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const early = opts.challengeBeforeBody && !state.get(req.socket)?.user && req.headers.authorization === undefined;
+    if (!early) for await (const c of req) chunks.push(c as Buffer);
     const sock = req.socket;
     if (!ids.has(sock)) {
       ids.set(sock, ++next);
@@ -439,6 +442,20 @@ test('replayable bodies are sent again on every leg', async () => {
       assert.ok(legs.every((x) => x.method === 'POST' && x.body === text), JSON.stringify(legs));
       g.close();
     }
+  } finally {
+    f.close();
+  }
+});
+
+test('a large body and a server that answers the first 401 before reading it (node:http discards the rest): the next leg waits until that body is written whole, then 200', async () => {
+  const s = await server({ challengeBeforeBody: true });
+  const f = createFetch({ credential: { username: USER, password: PASSWORD }, mech: 'ntlm' });
+  try {
+    const big = new Uint8Array(5_000_000).fill(0x61);
+    const res = await f(s.url, { method: 'POST', body: big });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { body: string }).body.length, big.length);
+    assert.ok(s.seen.length >= 3);
   } finally {
     f.close();
   }
