@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { SpnegoError } from '../errors.js';
 import type { AcceptorOptions } from '../gss/context.js';
-import { negotiateHandler, type NegotiateEvent, type NegotiateIdentity } from '../http/server/index.js';
+import { negotiateHandler, DEFAULT_MAX_HEADER_BYTES, type NegotiateEvent, type NegotiateIdentity } from '../http/server/index.js';
 import { RedisReplayCache } from '../mech/krb5/redis-replay-cache.js';
 
 const HELP = `usage: spnego serve [--host 127.0.0.1] [--port 8080] [--ntlm-users FILE] [--ntlm-domain NAME]
@@ -81,9 +81,16 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       res.end(req.method === 'HEAD' ? undefined : body);
     },
   );
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  // node:http's own header limit is 16 KiB: raise it above the authenticator's (64 KiB by default),
+  // or the Kerberos tokens of AD users in many groups (tens of KB) never reach it (431).
+  const server = http.createServer({ keepAliveTimeout: 30_000, maxHeaderSize: DEFAULT_MAX_HEADER_BYTES + 16 * 1024 }, handler);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${opts.host ?? '127.0.0.1'}:${opts.port ?? 8080}`;
+      if (e.code === 'EADDRINUSE') reject(new SpnegoError('UNAVAILABLE', `cannot listen on ${where}: the port is in use`));
+      else if (e.code === 'EACCES') reject(new SpnegoError('UNAVAILABLE', `cannot listen on ${where}: permission denied`));
+      else reject(e);
+    });
     server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();

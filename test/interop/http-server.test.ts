@@ -132,6 +132,25 @@ test('python-gssapi SPNEGO initiator over gss-ntlmssp against our server: 200 on
   assert.equal(j.againBody.reused, true);
 });
 
+test('GNU wget against our server offering Negotiate and NTLM: one WWW-Authenticate line per scheme, as Apache sends them, so wget finds and selects NTLM (from one comma-joined line it read the scheme "Negotiate," and gave up); its NTLMv1 AUTHENTICATE is then refused with a typed error and the server goes on', async () => {
+  const lines: string[] = [];
+  const both = await startServe({ host: '127.0.0.1', port: 0, ntlmScheme: true, credential: { ntlmUsers: lab.ntlm.userFile }, ntlm: { netbiosDomain: lab.ntlm.domain }, log: (l) => lines.push(l) });
+  try {
+    const p = (both.server.address() as { port: number }).port;
+    const alice = lab.ntlm.users.find((u) => u.name === 'alice')!;
+    const r = await run('wget', ['-d', '-O', '-', `--user=${lab.ntlm.domain}\\alice`, `--password=${alice.password}`, `http://127.0.0.1:${p}/wget`], { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir });
+    assert.match(r.err, /Auth scheme found 'Negotiate'\n[\s\S]*Auth scheme found 'NTLM'/);
+    assert.match(r.err, /Authorization: NTLM TlRMTVNTUAAD/, 'wget answered the CHALLENGE with an AUTHENTICATE');
+    // wget 1.21 speaks NTLMv1 (24-byte responses) with 8-bit strings under the UNICODE flag: refused.
+    assert.notEqual(r.code, 0);
+    assert.ok(lines.some((l) => /refused (400|401) /.test(l)), lines.join('\n'));
+    const after = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${p}/`], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+    assert.equal(after.out, '401');
+  } finally {
+    await both.close();
+  }
+});
+
 test('plain node:http client without credentials still gets the challenge after the interop runs', async () => {
   const status = await new Promise<number>((resolve, reject) => {
     http.get(`http://127.0.0.1:${port}/`, (res) => {

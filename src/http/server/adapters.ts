@@ -21,7 +21,7 @@ export type NegotiateIncomingMessage = IncomingMessage & { negotiate: NegotiateI
 /** The minimal response shape node:http, Express and Connect share. */
 interface NodeResponseLike {
   statusCode: number;
-  setHeader(name: string, value: string): unknown;
+  setHeader(name: string, value: string | string[]): unknown;
   end(body?: string): unknown;
   headersSent?: boolean;
 }
@@ -93,7 +93,7 @@ interface FastifyRequestLike {
 }
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
-  header(name: string, value: string): FastifyReplyLike;
+  header(name: string, value: string | string[]): FastifyReplyLike;
   send(body?: unknown): unknown;
 }
 
@@ -165,16 +165,22 @@ export class NegotiateStrategy {
         if (r.status !== 200 || !r.identity) {
           const challenge = r.headers['WWW-Authenticate'];
           if (r.status === 400) return this.fail(400);
-          return challenge ? this.fail(challenge, 401) : this.fail(401);
+          // Passport keeps string challenges only, and sends them all in WWW-Authenticate.
+          return challenge ? this.fail(Array.isArray(challenge) ? challenge.join(', ') : challenge, 401) : this.fail(401);
         }
-        if (req.res) accept(req.res, r);
         const identity = r.identity;
-        if (!this.verify) return this.success(identity);
+        // The final token goes out with a success only: a 401 from `verify` must invite the client
+        // to authenticate again (RFC 4559 5), not carry "accept-completed".
+        const succeed = (user: unknown, info?: unknown) => {
+          if (req.res) accept(req.res, r);
+          this.success(user, info);
+        };
+        if (!this.verify) return succeed(identity);
         try {
           this.verify(identity, (err, user, info) => {
             if (err) return this.error(err);
-            if (!user) return this.fail(401);
-            return this.success(user, info);
+            if (!user) return this.fail('Negotiate', 401);
+            return succeed(user, info);
           });
         } catch (e) {
           this.error(e);

@@ -73,8 +73,11 @@ export interface NegotiateIdentity {
 
 export interface NegotiateResult {
   readonly status: 200 | 400 | 401;
-  /** Response headers to set: `WWW-Authenticate` (challenges, or the final token on the 200). */
-  readonly headers: Record<string, string>;
+  /**
+   * Response headers to set: `WWW-Authenticate` (the challenges, one header line per scheme as
+   * Apache and IIS send them, since wget reads only that form; or the final token on the 200).
+   */
+  readonly headers: Record<string, string | string[]>;
   readonly identity?: NegotiateIdentity;
   readonly principal?: string;
   readonly mech?: string;
@@ -216,7 +219,8 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
       }));
   if (!opts.createContext) createContext(); // fail now (e.g. no user file), not on the first request
   const basicRealm = opts.basic ? (opts.basic.realm ?? 'spnego').replace(/["\\]/g, '') : undefined;
-  const challenge = ['Negotiate', ...(opts.ntlmScheme ? ['NTLM'] : []), ...(basicRealm !== undefined ? [`Basic realm="${basicRealm}"`] : [])].join(', ');
+  const schemes = ['Negotiate', ...(opts.ntlmScheme ? ['NTLM'] : []), ...(basicRealm !== undefined ? [`Basic realm="${basicRealm}"`] : [])];
+  const challenge: string | string[] = schemes.length === 1 ? schemes[0]! : schemes;
   const verifyBasic = opts.basic ? (opts.basic.verify ?? ntHashVerifier(opts.credential?.ntlmUsers)) : undefined;
   const conns = new WeakMap<object, ConnState>();
 
@@ -253,13 +257,13 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
     }
     const error = { code, message };
     const scheme = s?.scheme ?? 'Negotiate';
-    const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': token ? `${scheme} ${b64(token)}` : challenge } : {};
+    const headers: Record<string, string | string[]> = status === 401 ? { 'WWW-Authenticate': token ? `${scheme} ${b64(token)}` : challenge } : {};
     const remoteAddress = remoteOf(socket);
     emit({ outcome: 'failed', status, error, ...(remoteAddress ? { remoteAddress } : {}) });
     return { status, headers, error };
   }
 
-  function success(identity: NegotiateIdentity, headers: Record<string, string>): NegotiateResult {
+  function success(identity: NegotiateIdentity, headers: Record<string, string | string[]>): NegotiateResult {
     return {
       status: 200,
       headers,

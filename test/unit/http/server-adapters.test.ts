@@ -165,6 +165,8 @@ test('Passport: NegotiateStrategy with success(user) via verify, fail(challenge,
     agent.destroy();
     const refused = await login(port, '/me', 'EXAMPLE\\carol', 'Carol-Pass-4');
     assert.equal(refused.final.status, 401, 'verify said no');
+    // A fresh challenge, not the server's "accept-completed" token (RFC 4559 5: a 401 invites a new attempt).
+    assert.equal(refused.final.headers['www-authenticate'], 'Negotiate');
     refused.agent.destroy();
     assert.deepEqual(verified, ['EXAMPLE\\alice', 'EXAMPLE\\carol']);
     const bad = await get(port, new http.Agent(), '/me', { Authorization: 'Negotiate !!' });
