@@ -11,13 +11,15 @@ const HELP = `usage: spnego fetch [options] URL
 
 Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM challenges.
 
-  -u, --user USER        DOMAIN\\user, user@DOMAIN or user; without it, Kerberos from the
-                         credential cache (KRB5CCNAME, as kinit left it)
+  -u, --user USER[:PW]   DOMAIN\\user, user@DOMAIN or user (curl's USER:PASSWORD form too);
+                         without it, or with -u : (as curl --negotiate -u :), or with a user
+                         but no password, Kerberos from the credential cache (KRB5CCNAME)
       --password PW      the password (or SPNEGO_PASSWORD, or --password-file); with
                          user@REALM it also gets a Kerberos ticket, tried before NTLM
       --keytab FILE      Kerberos keys for -u (kinit -k style)
       --password-file F  read the password from the first line of F
-      --spn SERVICE@HOST the target service name (default HTTP@<URL host>)
+      --spn SERVICE@HOST the target service name (default HTTP@<URL host>); SERVICE/HOST
+                         and SERVICE/HOST@REALM are read as SERVICE@HOST
       --mech M           negotiate (default), kerberos (never NTLM) or ntlm (prefer the
                          NTLM scheme)
       --no-ntlm-fallback never answer with NTLM
@@ -28,18 +30,48 @@ Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM c
   -H, --header 'N: V'    an extra request header (repeatable)
   -d, --data DATA        the request body; @FILE reads it from FILE
   -i, --include          print the response status line and headers
-  -o, --output FILE      write the body to FILE instead of standard output
+  -o, --output FILE      write the body to FILE instead of standard output (- for it)
   -k, --insecure         do not verify the server's TLS certificate
       --cacert FILE      trust the CA certificates in FILE (PEM)
   -v, --verbose          print every authentication header, its token decoded, to stderr
 
-Kerberos (credential cache, --keytab) arrives with the Kerberos issues.
+A URL without a scheme is taken as http://, as curl does. Redirects to another host are not
+followed (the request fails naming the status): credentials stay with the origin.
 `;
+
+/** A file the user named: a missing or unreadable one is their mistake (BAD_ARGUMENT), not ours. */
+function readUserFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new SpnegoError('BAD_ARGUMENT', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
 
 function password(values: { password?: string | undefined; 'password-file'?: string | undefined }): string | undefined {
   if (values.password !== undefined) return values.password;
-  if (values['password-file'] !== undefined) return readFileSync(values['password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
-  return process.env['SPNEGO_PASSWORD'];
+  if (values['password-file'] !== undefined) return readUserFile(values['password-file'], 'the password file').toString('utf8').split(/\r?\n/)[0] ?? '';
+  const env = process.env['SPNEGO_PASSWORD'];
+  return env === '' ? undefined : env;
+}
+
+/** --spn: SERVICE@HOST, or the principal forms SERVICE/HOST[@REALM] (the realm is the KDC's business). */
+function spnArg(v: string): string {
+  const slash = v.indexOf('/');
+  if (slash < 0) return v;
+  const host = v.slice(slash + 1).split('@')[0]!;
+  if (slash === 0 || host === '') throw new SpnegoError('BAD_ARGUMENT', `--spn wants SERVICE@HOST, got ${JSON.stringify(v)}`);
+  return `${v.slice(0, slash)}@${host}`;
+}
+
+/** The URL as curl reads it: no scheme means http://. */
+function urlArg(v: string): string {
+  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(v) ? v : `http://${v}`;
+  try {
+    return new URL(withScheme).href;
+  } catch {
+    throw new SpnegoError('BAD_ARGUMENT', `not a URL: ${JSON.stringify(v)}`);
+  }
 }
 
 function verbose(e: AuthHeaderEvent): void {
@@ -87,32 +119,47 @@ export async function runFetch(args: string[]): Promise<number> {
     process.stderr.write(HELP);
     return 2;
   }
-  const url = positionals[0]!;
-  const pw = password(values);
-  if (values.user && pw === undefined && !values.keytab) throw new SpnegoError('NO_CRED', 'no password: pass --password, --password-file or set SPNEGO_PASSWORD (or --keytab for Kerberos)');
+  const url = urlArg(positionals[0]!);
+  // curl's -u USER:PASSWORD, and -u : for "no user, the ticket cache".
+  let user = values.user;
+  let pw = password(values);
+  if (user !== undefined && user.includes(':')) {
+    const i = user.indexOf(':');
+    if (i < user.length - 1) pw = user.slice(i + 1);
+    user = user.slice(0, i);
+  }
+  if (user === '') user = undefined;
+  if (user === undefined && (values.password !== undefined || values['password-file'] !== undefined)) {
+    throw new SpnegoError('BAD_ARGUMENT', '--password and --password-file need -u USER');
+  }
   if (values.mech !== 'negotiate' && values.mech !== 'ntlm' && values.mech !== 'kerberos') {
     throw new SpnegoError('BAD_ARGUMENT', `--mech must be negotiate, kerberos or ntlm, not ${values.mech}`);
   }
-  // Without -u: the Kerberos credential cache, as curl --negotiate -u : uses it.
-  const credential = values.user
-    ? { username: values.user, ...(pw !== undefined ? { password: pw } : {}), ...(values.keytab ? { keytab: values.keytab } : {}) }
+  // Without -u, or with a user but neither password nor keytab: the Kerberos credential cache,
+  // as curl --negotiate does (it never uses the password for GSS-API).
+  const credential = user !== undefined && (pw !== undefined || values.keytab)
+    ? { username: user, ...(pw !== undefined ? { password: pw } : {}), ...(values.keytab ? { keytab: values.keytab } : {}) }
     : {};
   const headers = new Headers();
   for (const h of values.header ?? []) {
     const i = h.indexOf(':');
     if (i <= 0) throw new SpnegoError('BAD_ARGUMENT', `-H wants 'Name: value', got ${JSON.stringify(h)}`);
-    headers.append(h.slice(0, i).trim(), h.slice(i + 1).trim());
+    try {
+      headers.append(h.slice(0, i).trim(), h.slice(i + 1).trim());
+    } catch {
+      throw new SpnegoError('BAD_ARGUMENT', `-H ${JSON.stringify(h)} is not a valid header (no CR or LF, a token for the name)`);
+    }
   }
   let body: Uint8Array | undefined;
   if (values.data !== undefined) {
-    body = values.data.startsWith('@') ? new Uint8Array(readFileSync(values.data.slice(1))) : new TextEncoder().encode(values.data);
+    body = values.data.startsWith('@') ? new Uint8Array(readUserFile(values.data.slice(1), 'the -d file')) : new TextEncoder().encode(values.data);
     if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded');
   }
   const method = values.request ?? (body ? 'POST' : 'GET');
   const f = createFetch({
     credential,
     mech: values.mech,
-    ...(values.spn ? { spn: values.spn } : {}),
+    ...(values.spn ? { spn: spnArg(values.spn) } : {}),
     ...(values.proxy ? { proxy: values.proxy } : {}),
     noNtlmFallback: values['no-ntlm-fallback'],
     requireMutualAuth: values.mutual,
@@ -124,6 +171,9 @@ export async function runFetch(args: string[]): Promise<number> {
     try {
       res = await f(url, { method, headers, redirect: values.location ? 'follow' : 'manual', ...(body ? { body } : {}) });
     } catch (e) {
+      if (e instanceof SpnegoError && e.code === 'NO_CRED' && user !== undefined && !('username' in credential)) {
+        throw new SpnegoError('NO_CRED', `no password for ${user} (pass --password, --password-file or SPNEGO_PASSWORD, or --keytab) and no usable Kerberos ticket in the credential cache (${e.message})`);
+      }
       if (e instanceof TypeError) {
         const cause = (e as { cause?: unknown }).cause;
         throw new SpnegoError('UNAVAILABLE', `${e.message}${cause instanceof Error ? `: ${cause.message}` : ''}`);
@@ -138,8 +188,13 @@ export async function runFetch(args: string[]): Promise<number> {
       });
       process.stdout.write(`${head}\r\n`);
     }
-    if (values.output) writeFileSync(values.output, data);
-    else process.stdout.write(data);
+    if (values.output && values.output !== '-') {
+      try {
+        writeFileSync(values.output, data);
+      } catch (e) {
+        throw new SpnegoError('BAD_ARGUMENT', `cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+    } else process.stdout.write(data);
     if (values.verbose) {
       const info = authInfo(res);
       const o = info?.origin;

@@ -106,6 +106,11 @@ export interface SecurityContext {
   getMic(message: Uint8Array): Uint8Array;
   verifyMic(message: Uint8Array, mic: Uint8Array): void;
   /**
+   * Negotiate initiator: the mechanisms left out of the offer because they could not start, and
+   * why (Kerberos without a ticket or with a KDC error, before NTLM took over).
+   */
+  readonly skippedMechs?: readonly { readonly mech: string; readonly code: string; readonly message: string }[];
+  /**
    * Acceptor: writes the credentials the initiator delegated (a forwarded TGT) to a FILE ccache
    * the application can use (KRB5CCNAME=FILE:path); returns its path, or undefined when none.
    */
@@ -150,6 +155,7 @@ function wrapSpnego(s: SpnegoInitiator | SpnegoAcceptor, peer: () => PeerName | 
     get complete() { return s.complete; },
     get mech() { return mechLabel(s.mech); },
     get peerName() { return peer(); },
+    get skippedMechs() { return s instanceof SpnegoInitiator ? s.skipped.map((x) => ({ mech: mechLabel(x.oid) ?? x.oid, code: x.error.code, message: x.error.message })) : []; },
     wrap: (m, o) => s.wrap(bytesArg(m, 'the message'), o),
     unwrap: (t) => s.unwrap(bytesArg(t, 'the token')),
     getMic: (m) => s.getMic(bytesArg(m, 'the message')),

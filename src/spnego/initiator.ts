@@ -34,6 +34,8 @@ export class SpnegoInitiator extends EstablishedContext {
   private micRequired = false;
   private micSent = false;
   private micReceived = false;
+  /** Mechanisms left out of the list because they could not make their first token, and why (e.g. no Kerberos ticket). */
+  readonly skipped: { oid: string; error: SpnegoError }[] = [];
 
   constructor(private readonly opts: SpnegoInitiatorOptions) {
     super();
@@ -114,6 +116,7 @@ export class SpnegoInitiator extends EstablishedContext {
       } catch (e) {
         if (!(e instanceof SpnegoError)) throw e;
         lastError = e;
+        this.skipped.push({ oid: m.oid, error: e });
         candidates.shift();
       }
     }

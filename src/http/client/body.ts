@@ -20,7 +20,7 @@ function tooBig(limit: number): SpnegoError {
   return new SpnegoError(
     'BAD_ARGUMENT',
     `a stream request body larger than ${limit} bytes cannot be replayed on each leg of the Negotiate handshake: ` +
-      'pass the body as a Buffer/Uint8Array or string, raise maxBufferedBody, or authenticate first with a GET through the same fetch instance (its authenticated connection is then reused)',
+      'pass the body as a Buffer/Uint8Array or string, or raise maxBufferedBody (createFetch option) above its size',
   );
 }
 

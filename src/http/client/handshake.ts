@@ -42,6 +42,12 @@ export interface HandshakeInfo {
 
 export class Handshake {
   private ctx: SecurityContext | undefined;
+
+  /** Why a mechanism was not offered (Kerberos before an NTLM fallback that then failed), for the error. */
+  private skippedNote(): string {
+    const s = this.ctx?.skippedMechs ?? [];
+    return s.length === 0 ? '' : `; ${s.map((x) => `${x.mech} was not tried (${x.code}: ${x.message})`).join('; ')}`;
+  }
   private scheme: GssScheme | undefined;
   private legs = 0;
   private mutual = false;
@@ -96,23 +102,23 @@ export class Handshake {
     }
     const ch = challenges.find((c) => c.gss === this.scheme);
     if (!ch || !ch.token) {
-      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} refused the credentials: ${status} without a ${this.scheme} token after leg ${this.legs}`);
+      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} refused the credentials: ${status} without a ${this.scheme} token after leg ${this.legs}${this.skippedNote()}`);
     }
     let out: Uint8Array | undefined;
     const wasComplete = this.ctx.complete;
     if (wasComplete && this.scheme === 'NTLM') {
-      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} answered ${status} after the NTLM AUTHENTICATE: credentials refused`);
+      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} answered ${status} after the NTLM AUTHENTICATE: credentials refused${this.skippedNote()}`);
     }
     try {
       out = await this.ctx.step(ch.token);
     } catch (e) {
-      if (e instanceof SpnegoError && e.code === 'BAD_MECH') {
-        throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} rejected the negotiation (${status}, SPNEGO reject)`, { cause: e });
+      if (e instanceof SpnegoError && (e.code === 'BAD_MECH' || e.code === 'UNAUTHORIZED')) {
+        throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} rejected the negotiation (${status}, SPNEGO reject)${this.skippedNote()}`, { cause: e });
       }
       throw e;
     }
     if (wasComplete || out === undefined) {
-      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} answered ${status} after the context completed (leg ${this.legs}): credentials refused`);
+      throw new SpnegoError('UNAUTHORIZED', `the ${this.peer} answered ${status} after the context completed (leg ${this.legs}): credentials refused${this.skippedNote()}`);
     }
     return this.leg(out, status);
   }

@@ -55,6 +55,19 @@ test('missing credentials are typed errors, not crashes: Kerberos without a real
   assert.throws(() => initiator({ mech: 'ntlm', credential: { username: 'a' } }), { code: 'NO_CRED' });
 });
 
+test('negotiate: a Kerberos mechanism that cannot start is left out of the offer, and skippedMechs says why (so an NTLM failure after it can name the Kerberos one)', async () => {
+  const { Krb5Client } = await import('../../../src/mech/krb5/client.js');
+  const { parseKrb5Config } = await import('../../../src/mech/krb5/config/index.js');
+  const krb5Client = new Krb5Client({ config: parseKrb5Config(['[libdefaults]\n  dns_lookup_kdc = false\n']) });
+  const c = initiator({ mech: 'negotiate', target: 'HTTP@web.example.test', credential: { username: 'alice@EXAMPLE', password: 'pw1' }, krb5Client });
+  const s = acceptor({ credential: { ntlmUsers: { 'EXAMPLE\\alice': 'pw1', alice: 'pw1' } }, ntlm: { netbiosDomain: 'EXAMPLE' } });
+  await run(c, s);
+  assert.equal(c.mech, 'ntlm');
+  assert.equal(c.skippedMechs?.length, 1);
+  assert.equal(c.skippedMechs![0]!.mech, 'kerberos');
+  assert.match(c.skippedMechs![0]!.code, /^[A-Z_]+$/);
+});
+
 test('callers without TypeScript get BAD_ARGUMENT, not a TypeError or silently wrong bytes: a string message (it would be sent as zeros), a bad mech name, a non-string password; per-message calls before establishment are NO_CONTEXT', async () => {
   const code = (c: string) => (e: unknown) => e instanceof SpnegoError && e.code === c;
   const { c, s } = await pair();

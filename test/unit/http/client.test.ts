@@ -829,7 +829,11 @@ test('spnego fetch: failures are one line with the code, non-zero, no stack trac
   const cases: [string[], RegExp][] = [
     [['fetch', '-u', USER, '--password', 'wrong', s.url], /^spnego: UNAUTHORIZED: /],
     [['fetch', '-u', USER, '--password', PASSWORD, tampered.url], /^spnego: BAD_MIC: /],
-    [['fetch', '-u', USER, s.url], /^spnego: NO_CRED: no password/],
+    [['fetch', '-u', USER, s.url], /^spnego: NO_CRED: no password for EXAMPLE\\alice .*no usable Kerberos ticket/],
+    [['fetch', '-d', '@/nonexistent/body', s.url], /^spnego: BAD_ARGUMENT: cannot read the -d file/],
+    [['fetch', '--password', PASSWORD, s.url], /^spnego: BAD_ARGUMENT: --password and --password-file need -u/],
+    [['fetch', '-H', 'X-A: 1\r\nX-B: 2', s.url], /^spnego: BAD_ARGUMENT: -H /],
+    [['fetch', 'http://not a url/'], /^spnego: BAD_ARGUMENT: not a URL/],
     [['fetch', '-u', USER, '--password', PASSWORD, '--mech', 'kerberos', s.url], /^spnego: NO_CRED: /],
     [['fetch', '-u', USER, '--password', PASSWORD, 'http://127.0.0.1:1/'], /^spnego: UNAVAILABLE: fetch failed/],
   ];
@@ -847,6 +851,10 @@ test('spnego fetch: failures are one line with the code, non-zero, no stack trac
   const l = await cli(['fetch', '-L', '-u', USER, '--password', PASSWORD, moved.url.replace('/whoami', '/old')]);
   assert.equal(l.code, 0, l.err);
   assert.equal(JSON.parse(l.out).user, USER);
+  // curl's forms: -u USER:PASSWORD, a URL without a scheme, -o - for standard output.
+  const c = await cli(['fetch', '-u', `${USER}:${PASSWORD}`, '-o', '-', s.url.replace('http://', '')]);
+  assert.equal(c.code, 0, c.err);
+  assert.equal(JSON.parse(c.out).user, USER);
   const basic = await server({ offer: ['Basic realm="x"'] });
   const r = await cli(['fetch', '-u', USER, '--password', PASSWORD, basic.url]);
   assert.equal(r.code, 1);
