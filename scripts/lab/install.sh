@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(krb5-kdc krb5-admin-server krb5-user krb5-gss-samples libgssapi-krb5-2
       apache2 libapache2-mod-auth-gssapi gss-ntlmssp squid python3-gssapi
       samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind smbclient
-      krb5-config ldb-tools curl wget tshark
+      krb5-config ldb-tools curl wget faketime tshark
       procps iproute2 psmisc systemd libnss-wrapper redis-server firefox-esr)
 # systemd: provides systemd-socket-activate (used to keep gss-server on loopback)
 

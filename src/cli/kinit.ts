@@ -206,13 +206,24 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
   if (values.f && values.F) return usage('-f and -F cannot be used together');
   if (values.R && values.k) return usage('-R and -k cannot be used together');
   if (values.t !== undefined && !values.k) return usage('-t needs -k');
-  const lifetime = duration(values.l, 'lifetime');
-  const renewLifetime = duration(values.r, 'renewable lifetime');
+  let lifetime: number | undefined;
+  let renewLifetime: number | undefined;
+  try {
+    lifetime = duration(values.l, 'lifetime');
+    renewLifetime = duration(values.r, 'renewable lifetime');
+  } catch (e) {
+    if (e instanceof SpnegoError) return usage(e.message); // MIT: exit 2 for a bad -l/-r
+    throw e;
+  }
 
   const client = new Krb5Client({ env });
   const ccName = ccacheNameFor(values.c, env, client.config);
   const arg = positionals[0];
-  const parse = (s: string): Principal => (values.E ? parseEnterprise(s, client.defaultRealm) : client.parsePrincipal(s));
+  const parse = (s: string): Principal => {
+    // MIT: "alice@" is a malformed principal, not alice in the default realm.
+    if (s.endsWith('@') && !s.endsWith('\\@')) throw new SpnegoError('BAD_NAME', `Malformed representation of principal when parsing name ${s}`);
+    return values.E ? parseEnterprise(s, client.defaultRealm) : client.parsePrincipal(s);
+  };
 
   if (values.R) {
     let cache: ReturnType<typeof readCcache>;

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../helpers/paths.js';
@@ -204,10 +204,11 @@ test('spnego kinit -r 1d, then spnego kinit -R renews as MIT kinit -R does (same
   assert.equal(renewed.authtime.getTime(), before.authtime.getTime(), 'authtime is the original one');
   assert.notDeepEqual(renewed.sessionKey.value, before.sessionKey.value, 'a new session key');
   assert.equal(mit('kvno', [`HTTP/localhost@${lab.mit.realm}`], env).code, 0);
-  // A ticket that is not renewable: a typed error, the cache untouched.
+  // A ticket that is not renewable (a lifetime within the KDC's maximum, so renewable-ok does not
+  // make it renewable, as for MIT's kinit -l 1h): a typed error, the cache untouched.
   const cc2 = tempCache();
   const env2 = baseEnv(cc2);
-  assert.equal(spnego(['kinit', `alice@${lab.mit.realm}`], { ...env2, SPNEGO_PASSWORD: pw(lab.mit.users, 'alice') }).code, 0);
+  assert.equal(spnego(['kinit', '-l', '1h', `alice@${lab.mit.realm}`], { ...env2, SPNEGO_PASSWORD: pw(lab.mit.users, 'alice') }).code, 0);
   const bytes = readFileSync(cc2);
   const nr = spnego(['kinit', '-R'], env2);
   assert.equal(nr.code, 1);
@@ -268,7 +269,14 @@ test('failures: wrong password (MIT and Samba, no stack trace, never the passwor
   // A cache that cannot be written: a typed one-liner, exit 1.
   const w = spnego(['kinit', '-c', join(root, 'no-such-dir', 'cc'), `alice@${lab.mit.realm}`], { ...baseEnv(tempCache()), SPNEGO_PASSWORD: pw(lab.mit.users, 'alice') });
   assert.equal(w.code, 1, w.err);
-  assert.match(w.err, /^spnego: FAILURE: ENOENT: .* while storing credentials\n$/);
+  assert.match(w.err, /^spnego: FAILURE: cannot store the credentials in .*no-such-dir\/cc: ENOENT\n$/);
+  // A cache name that is a directory: the rename fails after the TGT was written to the
+  // temporary file beside it, which must not be left behind.
+  const parent = mkdtempSync(join(root, 'dir-'));
+  mkdirSync(join(parent, 'cc'));
+  const d = spnego(['kinit', '-c', join(parent, 'cc'), `alice@${lab.mit.realm}`], { ...baseEnv(tempCache()), SPNEGO_PASSWORD: pw(lab.mit.users, 'alice') });
+  assert.equal(d.code, 1, d.err);
+  assert.deepEqual(readdirSync(parent), ['cc'], 'no temporary file left holding the TGT');
 });
 
 /** Runs a command on a pseudo-terminal, types `typed` + Enter after the password prompt, returns all the terminal showed. */

@@ -49,6 +49,12 @@ export interface AsRequestOptions {
   readonly allowWeakCrypto?: boolean;
   readonly now?: () => Date;
   readonly random?: (n: number) => Uint8Array;
+  /**
+   * MIT's kdc_timesync (on by default): a KRB_AP_ERR_SKEW answer to our encrypted timestamp is
+   * retried once with the KDC's time from the error, and the credential records the KDC's
+   * offset (kdcOffsetSeconds, from the reply's authtime) for the authenticators made with it.
+   */
+  readonly timeSync?: boolean;
 }
 
 /** MIT's default salt: the realm followed by the name components (RFC 4120 4). */
@@ -80,6 +86,9 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   const options: string[] = [];
   if (o.forwardable) options.push('forwardable');
   if (o.proxiable) options.push('proxiable');
+  // As MIT's kinit: renewable-ok always (a lifetime beyond the KDC's maximum comes back as a
+  // renewable ticket, renew-till = the requested end), renewable when a renewable life is asked.
+  options.push('renewable-ok');
   if (o.renewLifetimeSeconds) options.push('renewable');
   if (o.canonicalize || o.enterprise) options.push('canonicalize');
   const start = now();
@@ -91,7 +100,8 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
     realm: o.client.realm,
     sname: server.name,
     till,
-    ...(o.renewLifetimeSeconds ? { rtime: new Date(Math.floor(start.getTime() / 1000) * 1000 + o.renewLifetimeSeconds * 1000) } : {}),
+    // A renewable life shorter than the lifetime is raised to it, as MIT's kinit does.
+    ...(o.renewLifetimeSeconds ? { rtime: new Date(Math.floor(start.getTime() / 1000) * 1000 + Math.max(o.renewLifetimeSeconds, o.lifetimeSeconds ?? 86400) * 1000) } : {}),
     nonce,
     etype: enctypes,
   };
@@ -104,15 +114,25 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   };
 
   let key: Key | undefined;
+  const timeSync = o.timeSync ?? true;
+  let offsetMs = 0;
   let rep = await send([pacRequest]);
   if ('errorCode' in rep && rep.errorCode === Krb.KDC_ERR_PREAUTH_REQUIRED) {
     const info = rep.eData ? etypeInfo(methodDataCodec.decode(rep.eData)) : [];
-    key = chooseKey(o, info, enctypes, weak);
-    const ts = now();
-    const tsEnc = paEncTsEncCodec.encode({ patimestamp: new Date(Math.floor(ts.getTime() / 1000) * 1000), pausec: (ts.getTime() % 1000) * 1000 });
-    const profile = getProfile(key.enctype, weak);
-    const encTs = encryptedDataCodec.encode({ etype: key.enctype, cipher: profile.encrypt(key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, tsEnc) });
-    rep = await send([{ padataType: PaDataType['PA-ENC-TIMESTAMP'], padataValue: encTs }, pacRequest]);
+    const k = chooseKey(o, info, enctypes, weak);
+    key = k;
+    const encTimestamp = async (): Promise<AsRep | KrbError> => {
+      const ts = new Date(now().getTime() + offsetMs);
+      const tsEnc = paEncTsEncCodec.encode({ patimestamp: new Date(Math.floor(ts.getTime() / 1000) * 1000), pausec: (ts.getTime() % 1000) * 1000 });
+      const encTs = encryptedDataCodec.encode({ etype: k.enctype, cipher: getProfile(k.enctype, weak).encrypt(k, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, tsEnc) });
+      return send([{ padataType: PaDataType['PA-ENC-TIMESTAMP'], padataValue: encTs }, pacRequest]);
+    };
+    rep = await encTimestamp();
+    // MIT get_in_tkt.c: with kdc_timesync, a skew error is retried once at the KDC's time.
+    if (timeSync && 'errorCode' in rep && rep.errorCode === Krb.KRB_AP_ERR_SKEW) {
+      offsetMs = rep.stime.getTime() + Math.floor(rep.susec / 1000) - now().getTime();
+      rep = await encTimestamp();
+    }
   }
   if ('errorCode' in rep) throw krbErrorToSpnego(rep, `AS exchange for ${o.client.name.nameString.join('/')}@${o.client.realm}`);
 
@@ -130,7 +150,12 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   if (!o.canonicalize && !o.enterprise && (!samePrincipal(part.sname, server.name) || part.srealm !== server.realm)) {
     throw new SpnegoError('DEFECTIVE_TOKEN', 'the AS-REP names another server than the one we asked for');
   }
-  return credentialFromReply(rep, part);
+  const cred = credentialFromReply(rep, part);
+  if (!timeSync) return cred;
+  // MIT: the KDC's offset from the reply's authtime (whole seconds), kept with the ticket cache.
+  // A second either way is the authtime's truncation and the round trip, not skew: kept as 0.
+  const offset = Math.floor(part.authtime.getTime() / 1000) - Math.floor(now().getTime() / 1000);
+  return Math.abs(offset) <= 1 ? cred : { ...cred, kdcOffsetSeconds: offset };
 }
 
 /** The key for the KDC's preferred enctype among ours: from the password with its salt, or from the keys. */

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from '../../crypto/provider.js';
 import { SpnegoError } from '../../errors.js';
-import { ccacheCodec, ccacheKdcOffsetTag, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
+import { ccacheCodec, ccacheKdcOffset, ccacheKdcOffsetTag, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
 import { keytabCodec, keytabEntries, type KeytabEntry } from '../../codec/krb5-files/keytab.js';
 import { ticketCodec } from '../../codec/krb5/ticket.js';
 import { flagsFromUInt32, flagsToUInt32 } from '../../codec/krb5/kerberos-flags.js';
@@ -74,7 +74,7 @@ export function toCcacheCredential(c: Credential): CcacheCredential {
   };
 }
 
-export function fromCcacheCredential(c: CcacheCredential): Credential {
+export function fromCcacheCredential(c: CcacheCredential, kdcOffsetSeconds = 0): Credential {
   const date = (s: number): Date => new Date(s * 1000);
   return {
     client: fromCcachePrincipal(c.client),
@@ -87,6 +87,7 @@ export function fromCcacheCredential(c: CcacheCredential): Credential {
     starttime: c.starttime ? date(c.starttime) : undefined,
     endtime: date(c.endtime),
     renewTill: c.renewTill ? date(c.renewTill) : undefined,
+    ...(kdcOffsetSeconds ? { kdcOffsetSeconds } : {}),
   };
 }
 
@@ -107,7 +108,9 @@ export function readCcache(name: string): LoadedCcache {
     throw new SpnegoError('NO_CRED', `no credentials cache found (${path})`, { cause: e });
   }
   const raw = ccacheCodec.decode(bytes);
-  const credentials = raw.credentials.filter((c) => !c.isConfig).map(fromCcacheCredential);
+  // The KDC offset MIT's kinit recorded (kdc_timesync): our authenticators from this cache use it too.
+  const offset = ccacheKdcOffset(raw)?.seconds ?? 0;
+  const credentials = raw.credentials.filter((c) => !c.isConfig).map((c) => fromCcacheCredential(c, offset));
   return { path, defaultPrincipal: fromCcachePrincipal(raw.defaultPrincipal), credentials, raw };
 }
 
@@ -139,7 +142,7 @@ function replaceFile(path: string, bytes: Uint8Array, what: string): void {
 }
 
 /** Writes a new cache (as kinit does) atomically, mode 0600. */
-export function writeCcache(name: string, principal: Principal, creds: readonly Credential[], kdcOffsetSeconds = 0): string {
+export function writeCcache(name: string, principal: Principal, creds: readonly Credential[], kdcOffsetSeconds = creds[0]?.kdcOffsetSeconds ?? 0): string {
   const path = ccachePath(name);
   const cache: Ccache = { version: 4, headerTags: [ccacheKdcOffsetTag(kdcOffsetSeconds, 0)], defaultPrincipal: toCcachePrincipal(principal), credentials: creds.map(toCcacheCredential) };
   replaceFile(path, ccacheCodec.encode(cache), 'credentials');

@@ -85,6 +85,7 @@ export class Krb5Client {
       ...(o.enterprise ? { enterprise: true } : {}),
       allowWeakCrypto: d.allowWeakCrypto,
       now: this.now,
+      timeSync: d.kdcTimesync !== 0,
     };
   }
 

@@ -21,6 +21,16 @@ export interface Credential {
   readonly starttime?: Date | undefined;
   readonly endtime: Date;
   readonly renewTill?: Date | undefined;
+  /**
+   * The KDC's clock minus ours when the TGT was obtained, in seconds (MIT's kdc_timesync; the
+   * ccache header's KDC offset): authenticators made with this credential add it to our time.
+   */
+  readonly kdcOffsetSeconds?: number | undefined;
+}
+
+/** Our time as the KDC sees it, for an authenticator made with `c`. */
+export function kdcTime(c: Credential, now: Date): Date {
+  return c.kdcOffsetSeconds ? new Date(now.getTime() + c.kdcOffsetSeconds * 1000) : now;
 }
 
 export function isExpired(c: Credential, now: Date, skewSeconds = 0): boolean {

@@ -17,7 +17,7 @@ import { krbErrorToSpnego } from './kdc-error.js';
 import { decryptFromPeer } from './peer-encrypted.js';
 import { encodeGssChecksum, GssFlag, GSS_CHECKSUM_TYPE } from './gss-checksum.js';
 import { perMessageSecurity, takesAcceptorSubkey, type PerMessage } from './per-message.js';
-import type { Credential } from './credential.js';
+import { kdcTime, type Credential } from './credential.js';
 import type { Principal } from './principal.js';
 
 export interface Krb5InitiatorOptions {
@@ -96,7 +96,7 @@ export class Krb5Initiator {
     const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
     const profile = getProfile(cred.sessionKey.enctype, weak);
     const random = this.o.random ?? randomBytes;
-    const now = (this.o.now ?? (() => new Date()))();
+    const now = kdcTime(this.o.credential, (this.o.now ?? (() => new Date()))());
     this.ctime = new Date(Math.floor(now.getTime() / 1000) * 1000);
     this.cusec = (now.getTime() % 1000) * 1000;
     this.subkey = profile.randomToKey(random(profile.keyBytes));

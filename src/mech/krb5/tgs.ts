@@ -20,7 +20,7 @@ import { krbErrorToSpnego } from './kdc-error.js';
 import { samePrincipal, tgsPrincipal, type Principal } from './principal.js';
 import type { KdcSender } from './as.js';
 import { decryptFromPeer } from './peer-encrypted.js';
-import { credentialFromReply, type Credential } from './credential.js';
+import { credentialFromReply, kdcTime, type Credential } from './credential.js';
 import { realmPath } from './realm-path.js';
 import type { Krb5Config } from './config/index.js';
 
@@ -51,7 +51,7 @@ function isTgs(p: Principal): boolean {
 
 /** One TGS-REQ to the KDC of the TGT's realm. */
 async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal, realmAsked: string): Promise<Credential> {
-  const now = (o.now ?? (() => new Date()))();
+  const now = kdcTime(tgt, (o.now ?? (() => new Date()))());
   const random = o.random ?? randomBytes;
   const weak = { allowWeakCrypto: o.allowWeakCrypto ?? false };
   const options: string[] = [];
@@ -108,7 +108,8 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
   }
   const part = encTgsRepPartCodec.decode(plain);
   if (part.nonce !== body.nonce && (part.nonce >>> 0) !== body.nonce) throw new SpnegoError('DEFECTIVE_TOKEN', 'the TGS-REP nonce does not match our request');
-  return credentialFromReply(rep, part);
+  const cred = credentialFromReply(rep, part);
+  return tgt.kdcOffsetSeconds ? { ...cred, kdcOffsetSeconds: tgt.kdcOffsetSeconds } : cred;
 }
 
 /** A service ticket for `server`, following referrals across realms. */

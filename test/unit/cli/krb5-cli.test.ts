@@ -281,9 +281,13 @@ test('kinit usage and argument errors: exit 2 for usage, 1 with a typed error ot
   exits(2, ['kinit', '-R', '-k']);
   exits(2, ['kinit', '-t', 'x', 'a']);
   exits(2, ['kinit', '--nope']);
+  // A bad duration is a usage error, exit 2, as MIT's kinit.
   const bad = run(['kinit', '-l', '3x', 'a@R']);
-  assert.equal(bad.code, 1, bad.err);
-  assert.equal(bad.err, 'spnego: BAD_ARGUMENT: Bad lifetime value 3x (use e.g. "10h", "1d", "30m", "1h30m", "10:00")\n');
+  assert.equal(bad.code, 2, bad.err);
+  assert.match(bad.err, /^spnego kinit: Bad lifetime value 3x \(use e\.g\. "10h", "1d", "30m", "1h30m", "10:00"\)\nusage: spnego kinit/);
+  const emptyRealm = run(['kinit', 'alice@'], { SPNEGO_PASSWORD: 'x' });
+  assert.equal(emptyRealm.code, 1);
+  assert.match(emptyRealm.err, /^spnego: BAD_NAME: Malformed representation of principal/);
   const renew = run(['kinit', '-R', '-c', join(dir, 'none.cc')]);
   assert.equal(renew.code, 1, renew.err);
   assert.equal(renew.err, `spnego: NO_CRED: No credentials cache found (filename: ${join(dir, 'none.cc')}) while renewing credentials\n`);
