@@ -222,7 +222,7 @@ export class Krb5Acceptor {
   }
 
   private establish(key: Key, acceptorSubkey: boolean, sendSeq: number, recvSeq: number): void {
-    this.security = perMessageSecurity({ key, role: 'acceptor', acceptorSubkey, sendSeq, recvSeq, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+    this.security = perMessageSecurity({ key, role: 'acceptor', acceptorSubkey, sendSeq, recvSeq, allowWeakCrypto: this.o.allowWeakCrypto ?? false, flags: this.checksum?.flags ?? 0 });
     this.state = 'complete';
   }
 

@@ -158,7 +158,7 @@ export class Krb5Initiator {
 
   private establish(key: Key, acceptorSubkey: boolean, recvSeq: number): void {
     this.securityKey = key;
-    this.security = perMessageSecurity({ key, role: 'initiator', acceptorSubkey, sendSeq: this.seq, recvSeq: recvSeq >>> 0, allowWeakCrypto: this.o.allowWeakCrypto ?? false });
+    this.security = perMessageSecurity({ key, role: 'initiator', acceptorSubkey, sendSeq: this.seq, recvSeq: recvSeq >>> 0, allowWeakCrypto: this.o.allowWeakCrypto ?? false, flags: this.flags });
     this.state = 'complete';
   }
 

@@ -5,6 +5,7 @@ import { EncType } from '../../iana/krb5.js';
 import type { Key } from '../../crypto/krb5/profile.js';
 import { Rfc4121Security, type GssRole, type UnwrapResult } from './cfx.js';
 import { Rfc1964Security } from './rfc1964.js';
+import { GssFlag } from './gss-checksum.js';
 
 export interface PerMessage {
   getMic(message: Uint8Array): Uint8Array;
@@ -29,9 +30,16 @@ export function takesAcceptorSubkey(initiatorSubkey: Key, acceptorSubkey: Key | 
   return !usesRfc1964Tokens(initiatorSubkey.enctype) || acceptorSubkey.enctype !== initiatorSubkey.enctype;
 }
 
-export function perMessageSecurity(o: { key: Key; role: GssRole; acceptorSubkey: boolean; sendSeq: number; recvSeq: number; allowWeakCrypto: boolean }): PerMessage {
+/**
+ * The context's per-message security. `flags` are the GSS flags in effect (the initiator's, from
+ * the authenticator checksum): GSS_C_REPLAY_FLAG turns on replay detection (DUPLICATE_TOKEN,
+ * OLD_TOKEN) and GSS_C_SEQUENCE_FLAG out-of-order detection (UNSEQ_TOKEN, GAP_TOKEN), as RFC 2743
+ * 1.2.3 and MIT's g_seqstate tie them to the flags; a context without them takes tokens in any order.
+ */
+export function perMessageSecurity(o: { key: Key; role: GssRole; acceptorSubkey: boolean; sendSeq: number; recvSeq: number; allowWeakCrypto: boolean; flags: number }): PerMessage {
+  const detection = { replayDetection: (o.flags & GssFlag.REPLAY) !== 0, sequenceDetection: (o.flags & GssFlag.SEQUENCE) !== 0 };
   if (usesRfc1964Tokens(o.key.enctype)) {
-    return new Rfc1964Security({ key: o.key, role: o.role, sendSeq: o.sendSeq, recvSeq: o.recvSeq, allowWeakCrypto: o.allowWeakCrypto });
+    return new Rfc1964Security({ key: o.key, role: o.role, sendSeq: o.sendSeq, recvSeq: o.recvSeq, allowWeakCrypto: o.allowWeakCrypto, ...detection });
   }
-  return new Rfc4121Security(o);
+  return new Rfc4121Security({ ...o, ...detection });
 }

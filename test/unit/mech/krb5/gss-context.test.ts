@@ -121,3 +121,24 @@ test('rc4-hmac (RFC 1964) contexts keep the initiator subkey, as MIT: our accept
   assert.equal(takesAcceptorSubkey(key(18), key(18)), true);
   assert.equal(takesAcceptorSubkey(key(18), undefined), false);
 });
+
+test('replay and sequence detection follow the negotiated GSS flags (RFC 2743 1.2.3, MIT g_seqstate): with REPLAY and SEQUENCE a repeat is DUPLICATE_TOKEN and a skip GAP_TOKEN; without them tokens are taken in any order, repeats included', async () => {
+  const m = (s: string) => new TextEncoder().encode(s);
+  for (const strict of [true, false]) {
+    const { cred, keys } = issueTicket(18);
+    const i = new Krb5Initiator({ credential: cred, replayDetection: strict, sequence: strict });
+    const a = new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache() });
+    await i.step(await a.step(await i.step()));
+    const [t0, t1, t2] = [i.wrap(m('0')), i.wrap(m('1')), i.wrap(m('2'))];
+    assert.deepEqual(a.unwrap(t0).message, m('0'));
+    if (strict) {
+      assert.throws(() => a.unwrap(t0), { code: 'DUPLICATE_TOKEN' });
+      assert.throws(() => a.unwrap(t2), { code: 'GAP_TOKEN' });
+      assert.throws(() => a.unwrap(t1), { code: 'UNSEQ_TOKEN' });
+    } else {
+      assert.deepEqual(a.unwrap(t2).message, m('2'));
+      assert.deepEqual(a.unwrap(t1).message, m('1'));
+      assert.deepEqual(a.unwrap(t0).message, m('0'), 'a repeat, accepted: the initiator asked for no replay detection');
+    }
+  }
+});
