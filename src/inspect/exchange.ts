@@ -3,7 +3,11 @@
 // which rule (RFC 4178 section 5, the Windows NTLM rule), whether each side sent one, and
 // where the exchange went wrong. Keys are not involved: MICs are reported present or absent.
 import { SpnegoError } from '../errors.js';
-import { oidName } from '../iana/oids.js';
+import { OID, oidName } from '../iana/oids.js';
+import { InitialContextToken, hasInitialContextTokenHeader } from '../codec/gss/initial-context-token.js';
+import { gssKrb5TokenCodec } from '../codec/krb5/gss-krb5-token.js';
+import { hasFlag } from '../codec/krb5/kerberos-flags.js';
+import { ApOption } from '../iana/krb5.js';
 import { decodeSpnegoToken, type SpnegoToken } from '../codec/spnego/spnego-token.js';
 import type { NegTokenResp } from '../codec/spnego/neg-token-resp.js';
 import { hasNtlmSignature, decodeNtlmMessage } from '../codec/ntlm/message.js';
@@ -31,8 +35,12 @@ export interface ExchangeReport {
   readonly steps: readonly ExchangeStep[];
   readonly offered: readonly string[];
   readonly selected: string | null;
-  /** Why that mech: `optimistic` (initiator's first), `request-mic` (a later one), `legacy-counter-proposal`. */
-  readonly selectedBy: 'optimistic' | 'request-mic' | 'legacy-counter-proposal' | null;
+  /**
+   * Why that mech: `optimistic` (initiator's first), `request-mic` (a later one),
+   * `legacy-counter-proposal`, or `raw`: the mechanism's own tokens without SPNEGO (raw NTLMSSP
+   * or Kerberos under `Negotiate`, or the `NTLM` scheme), where no mechListMIC applies.
+   */
+  readonly selectedBy: 'optimistic' | 'request-mic' | 'legacy-counter-proposal' | 'raw' | null;
   readonly micRequired: boolean;
   /** The rules that required the MIC exchange, each naming its source. */
   readonly micRules: readonly string[];
@@ -67,6 +75,24 @@ function innerSummary(b: Uint8Array | undefined): string {
   return ` with a ${b.length}-byte mech token`;
 }
 
+/** A mechanism token sent without SPNEGO (browsers and old clients do): its mech OID and Kerberos token kind, or undefined. */
+function rawMech(b: Uint8Array): { oid: string; kind?: string; mutual?: boolean } | undefined {
+  if (hasNtlmSignature(b)) return { oid: OID.NTLMSSP };
+  if (b[0] !== 0x60 || !hasInitialContextTokenHeader(b)) return undefined;
+  try {
+    const framed = InitialContextToken.decode(b);
+    if (framed.mech !== OID.KRB5 && framed.mech !== OID.MS_KRB5) return undefined;
+    try {
+      const t = gssKrb5TokenCodec.decode(framed.innerToken);
+      return { oid: framed.mech, kind: t.tokId, ...(t.tokId === 'AP-REQ' ? { mutual: hasFlag(t.message.apOptions, ApOption['mutual-required']) } : {}) };
+    } catch {
+      return { oid: framed.mech };
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 export function explainExchange(tokens: readonly InputToken[], keys: ExchangeKeys = {}): ExchangeReport {
   const steps: ExchangeStep[] = [];
   const problems: string[] = [];
@@ -84,6 +110,7 @@ export function explainExchange(tokens: readonly InputToken[], keys: ExchangeKey
   let authenticate: AuthenticateMessage | undefined;
   let initiatorMic: Uint8Array | undefined;
   let acceptorMic: Uint8Array | undefined;
+  let rawDone = false;
   const collectNtlm = (b: Uint8Array | undefined): void => {
     if (!b || !hasNtlmSignature(b)) return;
     try {
@@ -100,6 +127,20 @@ export function explainExchange(tokens: readonly InputToken[], keys: ExchangeKey
     const from = sideOf(t, i);
     if (!t.bytes) {
       steps.push({ from, summary: `${t.scheme ?? 'challenge'} without a token` });
+      return;
+    }
+    const raw = rawMech(t.bytes);
+    if (raw) {
+      collectNtlm(t.bytes);
+      const what = raw.oid === OID.NTLMSSP ? innerSummary(t.bytes).replace(/^ with /, '') : `Kerberos ${raw.kind ?? 'token'}`;
+      steps.push({ from, summary: `${what}, raw (no SPNEGO)` });
+      if (selected && !sameMech(selected, raw.oid)) problems.push(`token ${i + 1}: a raw ${name(raw.oid)} token in a ${name(selected)} exchange`);
+      selected ??= raw.oid;
+      selectedBy ??= 'raw';
+      if (raw.kind === 'KRB-ERROR') rejected = true;
+      if (raw.kind === 'AP-REP' || (raw.oid === OID.NTLMSSP && /AUTHENTICATE/.test(what))) rawDone = true;
+      // A raw Kerberos AP-REQ without mutual authentication is complete on its own.
+      if (raw.kind === 'AP-REQ' && raw.mutual === false) rawDone = true;
       return;
     }
     let s: SpnegoToken;
@@ -198,8 +239,11 @@ export function explainExchange(tokens: readonly InputToken[], keys: ExchangeKey
       }
     }
   }
-  const outcome: ExchangeReport['outcome'] = rejected ? 'rejected' : problems.length > 0 ? 'broken' : lastState === 'accept-completed' ? 'complete' : 'incomplete';
-  if (outcome === 'incomplete') problems.push('the exchange ends without accept-completed from the acceptor (a missing final token, or more legs to come)');
+  const done = selectedBy === 'raw' ? rawDone : lastState === 'accept-completed';
+  const outcome: ExchangeReport['outcome'] = rejected ? 'rejected' : problems.length > 0 ? 'broken' : done ? 'complete' : 'incomplete';
+  if (outcome === 'incomplete') {
+    problems.push(selectedBy === 'raw' ? 'the raw exchange ends before the mechanism finished (no NTLM AUTHENTICATE or Kerberos AP-REQ/AP-REP seen)' : 'the exchange ends without accept-completed from the acceptor (a missing final token, or more legs to come)');
+  }
   return { format: 'spnego-exchange/1', steps, offered, selected, selectedBy, micRequired, micRules, mic: { initiator: micI, acceptor: micA }, outcome, problems, ...(micVerification ? { micVerification } : {}) };
 }
 

@@ -78,3 +78,38 @@ test('--ntlm-password: both mechListMICs of real exchanges verify (Apache/gss-nt
   assert.equal(mitm.outcome, 'broken');
   assert.equal(explainExchange(parseInput(lines('apache-ntlm')), { ntlmPassword: 'nope' }).micVerification?.password, 'does not match');
 });
+
+test('raw mechanism exchanges (the NTLM scheme, or raw Kerberos/NTLMSSP under Negotiate, as browsers and old clients send them) are explained as raw, not as undecodable SPNEGO', async () => {
+  const { NtlmInitiator } = await import('../../../src/mech/ntlm/initiator.js');
+  const { NtlmAcceptor } = await import('../../../src/mech/ntlm/acceptor.js');
+  const { MemoryNtHashStore } = await import('../../../src/mech/ntlm/store.js');
+  const { Krb5Initiator } = await import('../../../src/mech/krb5/gss-initiator.js');
+  const { Krb5Acceptor } = await import('../../../src/mech/krb5/gss-acceptor.js');
+  const { MemoryReplayCache } = await import('../../../src/mech/krb5/replay-cache.js');
+  const { issueTicket } = await import('../../helpers/krb5-ticket.js');
+  const i = new NtlmInitiator({ credential: { username: 'EXAMPLE\\alice', password: 'pw' }, target: 'HTTP/web' });
+  const a = new NtlmAcceptor({ store: new MemoryNtHashStore({ 'EXAMPLE\\alice': 'pw' }), netbiosDomain: 'EXAMPLE', netbiosComputer: 'WEB' });
+  const n = (await i.step())!;
+  const c = (await a.step(n))!;
+  const au = (await i.step(c))!;
+  const ntlm = [`Authorization: NTLM ${toBase64(n)}`, `WWW-Authenticate: NTLM ${toBase64(c)}`, `Authorization: NTLM ${toBase64(au)}`].join('\n');
+  const r = explainExchange(parseInput(ntlm));
+  assert.equal(r.selected, OID.NTLMSSP);
+  assert.equal(r.selectedBy, 'raw');
+  assert.equal(r.micRequired, false);
+  assert.equal(r.outcome, 'complete');
+  assert.deepEqual(r.problems, []);
+  const { cred, keys } = issueTicket(18);
+  for (const mutual of [true, false]) {
+    const ki = new Krb5Initiator({ credential: cred, mutual });
+    const req = (await ki.step())!;
+    const rep = await new Krb5Acceptor({ keys, replayCache: new MemoryReplayCache() }).step(req);
+    const headers = [`Authorization: Negotiate ${toBase64(req)}`, ...(rep ? [`WWW-Authenticate: Negotiate ${toBase64(rep)}`] : [])];
+    const k = explainExchange(parseInput(headers.join('\n')));
+    assert.equal(k.selected, OID.KRB5);
+    assert.equal(k.selectedBy, 'raw');
+    assert.equal(k.outcome, 'complete', JSON.stringify(k));
+    // A mutual AP-REQ whose AP-REP is missing is not complete.
+    if (mutual) assert.equal(explainExchange(parseInput(headers[0]!)).outcome, 'incomplete');
+  }
+});
