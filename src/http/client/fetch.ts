@@ -334,6 +334,8 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
     for (let hops = 0; ; hops++) {
       const res = await once(req);
+      // As fetch: a response reached through a followed redirect says so.
+      if (hops > 0) Object.defineProperty(res, 'redirected', { value: true });
       const location = res.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(res.status) || location === null || mode === 'manual') return res;
       if (mode === 'error') {

@@ -367,6 +367,7 @@ test('redirects: same-origin ones are followed on the authenticated socket (303 
     const a = await f(`${base}/see-other`, { method: 'POST', body: 'form' });
     assert.equal(a.status, 200);
     assert.equal(a.url, s.url);
+    assert.equal(a.redirected, true, 'as fetch says of a followed redirect');
     const ja = (await a.json()) as { user: string; body: string };
     assert.equal(ja.user, USER);
     assert.equal(ja.body, '');
