@@ -179,7 +179,9 @@ function isInitialToken(token: Uint8Array): boolean {
 function remoteOf(socket: object): string | undefined {
   const a = (socket as { remoteAddress?: unknown; remotePort?: unknown }).remoteAddress;
   const p = (socket as { remotePort?: unknown }).remotePort;
-  return typeof a === 'string' ? (typeof p === 'number' ? `${a}:${p}` : a) : undefined;
+  if (typeof a !== 'string') return undefined;
+  if (typeof p !== 'number') return a;
+  return a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`; // IPv6 in brackets, as in URLs and most logs
 }
 
 /** Basic's default check: the NT hash of the password against the NTLM users (constant time). */
