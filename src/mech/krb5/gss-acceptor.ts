@@ -6,7 +6,7 @@
 // as MIT does by default. Failures the initiator can use (skew) come with a KRB-ERROR token.
 import { SpnegoError } from '../../errors.js';
 import { OID } from '../../iana/oids.js';
-import { KeyUsage, ErrorCode as Krb, ApOption } from '../../iana/krb5.js';
+import { KeyUsage, ErrorCode as Krb, ApOption, errorCodeName } from '../../iana/krb5.js';
 import { unframeInitialContextToken } from '../../codec/gss/initial-context-token.js';
 import { encodeFramedGssKrb5Token, gssKrb5TokenCodec } from '../../codec/krb5/gss-krb5-token.js';
 import { authenticatorCodec, type Authenticator } from '../../codec/krb5/authenticator.js';
@@ -187,7 +187,8 @@ export class Krb5Acceptor {
     const clientName = `${tkt.cname.nameString.join('/')}@${tkt.crealm}`;
     const cache = this.o.replayCache ?? sharedReplayCache;
     const fresh = await cache.checkAndStore(replayEntry(clientName, `${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm}`, auth.ctime, auth.cusec, apReq.authenticator.cipher), replayExpiry(ctime, skewMs));
-    if (!fresh) throw new SpnegoError('DUPLICATE_TOKEN', 'this AP-REQ was already accepted (KRB_AP_ERR_REPEAT)', { krbError: { code: Krb.KRB_AP_ERR_REPEAT, name: 'KRB_AP_ERR_REPEAT' } });
+    // With the KRB-ERROR as MIT's acceptor sends it, so the initiator (and its user) learn why.
+    if (!fresh) throw this.krbFailure('DUPLICATE_TOKEN', Krb.KRB_AP_ERR_REPEAT, 'this AP-REQ was already accepted (KRB_AP_ERR_REPEAT)', now, apReq, tkt.cname);
     if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) throw new SpnegoError('DEFECTIVE_TOKEN', 'the authenticator lacks the GSS checksum (type 0x8003)');
     const checksum = decodeGssChecksum(auth.cksum.checksum);
     if (this.o.channelBindingsHash) {
@@ -227,7 +228,7 @@ export class Krb5Acceptor {
   }
 
   /** A failure with the KRB-ERROR the initiator can act on (RFC 4121 4.1: error token 03 00). */
-  private krbFailure(code: 'CLOCK_SKEW' | 'CREDENTIALS_EXPIRED', krbCode: number, text: string, now: Date, apReq: ApReq, cname: PrincipalName): SpnegoError {
+  private krbFailure(code: 'CLOCK_SKEW' | 'CREDENTIALS_EXPIRED' | 'DUPLICATE_TOKEN', krbCode: number, text: string, now: Date, apReq: ApReq, cname: PrincipalName): SpnegoError {
     const ms = now.getTime();
     const err = {
       pvno: 5 as const,
@@ -241,7 +242,7 @@ export class Krb5Acceptor {
       sname: apReq.ticket.sname,
     };
     const token = encodeFramedGssKrb5Token(this.mechOid, { tokId: 'KRB-ERROR', message: err });
-    return new SpnegoError(code, text, { outputToken: token, krbError: { code: krbCode, name: undefined, serverTime: err.stime } });
+    return new SpnegoError(code, text, { outputToken: token, krbError: { code: krbCode, name: errorCodeName(krbCode), serverTime: err.stime } });
   }
 
   private sec(): PerMessage {

@@ -16,6 +16,7 @@ const MAP: Readonly<Record<number, ErrorCode>> = {
   [Krb.KDC_ERR_TGT_REVOKED]: 'CREDENTIALS_EXPIRED',
   [Krb.KRB_AP_ERR_SKEW]: 'CLOCK_SKEW',
   [Krb.KDC_ERR_ETYPE_NOSUPP]: 'BAD_MECH',
+  [Krb.KRB_AP_ERR_REPEAT]: 'DUPLICATE_TOKEN',
 };
 
 const TEXT: Readonly<Record<string, string>> = {
@@ -24,6 +25,7 @@ const TEXT: Readonly<Record<string, string>> = {
   CREDENTIALS_EXPIRED: 'expired (password, key or ticket)',
   CLOCK_SKEW: 'clock skew too great between this host and the KDC',
   BAD_MECH: 'no encryption type in common with the KDC',
+  DUPLICATE_TOKEN: 'the acceptor has seen this authenticator already (a replay, or a clock that repeats)',
 };
 
 export function krbErrorToSpnego(e: KrbError, context: string): SpnegoError {

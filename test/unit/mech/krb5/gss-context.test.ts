@@ -31,12 +31,18 @@ for (const etype of [17, 18, 19, 20]) {
   });
 }
 
-test('a replayed AP-REQ is refused with DUPLICATE_TOKEN (KRB_AP_ERR_REPEAT)', async () => {
+test('a replayed AP-REQ is refused with DUPLICATE_TOKEN and a KRB_AP_ERR_REPEAT error token the initiator reports', async () => {
   const { cred, keys } = issue(18);
   const cache = new MemoryReplayCache();
   const apReq = await new Krb5Initiator({ credential: cred }).step();
   await new Krb5Acceptor({ keys, replayCache: cache }).step(apReq);
-  await assert.rejects(() => new Krb5Acceptor({ keys, replayCache: cache }).step(apReq), { code: 'DUPLICATE_TOKEN' });
+  const e = await new Krb5Acceptor({ keys, replayCache: cache }).step(apReq).then(() => undefined, (x: unknown) => x as { code: string; outputToken?: Uint8Array; krbError?: { name?: string } });
+  assert.equal(e?.code, 'DUPLICATE_TOKEN');
+  assert.equal(e?.krbError?.name, 'KRB_AP_ERR_REPEAT');
+  // The KRB-ERROR token goes back to the initiator (as MIT's acceptor sends it), which reports the replay.
+  const i2 = new Krb5Initiator({ credential: cred });
+  await i2.step();
+  await assert.rejects(() => i2.step(e!.outputToken!), { code: 'DUPLICATE_TOKEN' });
 });
 
 test('clock skew: refused with CLOCK_SKEW and a KRB-ERROR token for the initiator, which reports it typed', async () => {
