@@ -281,7 +281,9 @@ export async function runKinit(args: string[], env: Env = process.env): Promise<
       throw mitError(e, 'getting initial credentials', who, false, me.realm);
     }
   } else {
-    const password = env['SPNEGO_PASSWORD'] ?? (await readPassword(`Password for ${who}: `));
+    // Asked once the KDC has answered (as MIT's kinit): an unknown principal fails without a prompt.
+    const fromEnv = env['SPNEGO_PASSWORD'];
+    const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : () => readPassword(`Password for ${who}: `);
     try {
       cred = await client.tgtWithPassword(me, password, opts);
     } catch (e) {

@@ -266,6 +266,13 @@ test('failures: wrong password (MIT and Samba, no stack trace, never the passwor
     const ourText = /^spnego: [A-Z_]+: (.*)$/m.exec(ours.err)?.[1];
     assert.ok(mitText && ourText?.startsWith(mitText), `${what}: ours ${JSON.stringify(ours.err)}, MIT ${JSON.stringify(theirs.err)}`);
   }
+  // As MIT's kinit, no password prompt for a principal the KDC does not know: it asks only once
+  // the KDC wants pre-authentication (or sends an AS-REP to decrypt).
+  const unknownOurs = spnego(['kinit', `nobody-here@${lab.mit.realm}`], baseEnv(tempCache()), '');
+  const unknownMit = mit('kinit', [`nobody-here@${lab.mit.realm}`], baseEnv(tempCache()), '');
+  assert.equal(unknownOurs.code, 1);
+  assert.doesNotMatch(unknownOurs.err, /Password for/);
+  assert.doesNotMatch(unknownMit.err, /Password for/, 'MIT does not prompt either');
   // A cache that cannot be written: a typed one-liner, exit 1.
   const w = spnego(['kinit', '-c', join(root, 'no-such-dir', 'cc'), `alice@${lab.mit.realm}`], { ...baseEnv(tempCache()), SPNEGO_PASSWORD: pw(lab.mit.users, 'alice') });
   assert.equal(w.code, 1, w.err);

@@ -32,8 +32,12 @@ export interface AsRequestOptions {
   readonly client: Principal;
   /** Default: the TGS of the client's realm. */
   readonly server?: Principal;
-  /** A password (string-to-key with the KDC's salt), or keys (from a keytab) by enctype. */
-  readonly password?: string;
+  /**
+   * A password (string-to-key with the KDC's salt), or keys (from a keytab) by enctype. A
+   * function is asked only once the KDC has answered that it knows the client (MIT's kinit
+   * prompts then, not before: an unknown or disabled principal fails without a prompt).
+   */
+  readonly password?: string | (() => Promise<string>);
   readonly keys?: readonly Key[];
   readonly kdc: KdcSender;
   /** Enctypes to offer, preferred first. */
@@ -114,12 +118,17 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   };
 
   let key: Key | undefined;
+  let password = typeof o.password === 'string' ? o.password : undefined;
+  const withPassword = async (): Promise<KeySource> => {
+    if (password === undefined && typeof o.password === 'function') password = await o.password();
+    return { client: o.client, ...(password !== undefined ? { password } : {}), ...(o.keys ? { keys: o.keys } : {}) };
+  };
   const timeSync = o.timeSync ?? true;
   let offsetMs = 0;
   let rep = await send([pacRequest]);
   if ('errorCode' in rep && rep.errorCode === Krb.KDC_ERR_PREAUTH_REQUIRED) {
     const info = rep.eData ? etypeInfo(methodDataCodec.decode(rep.eData)) : [];
-    const k = chooseKey(o, info, enctypes, weak);
+    const k = chooseKey(await withPassword(), info, enctypes, weak);
     key = k;
     const encTimestamp = async (): Promise<AsRep | KrbError> => {
       const ts = new Date(now().getTime() + offsetMs);
@@ -137,7 +146,7 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
   if ('errorCode' in rep) throw krbErrorToSpnego(rep, `AS exchange for ${o.client.name.nameString.join('/')}@${o.client.realm}`);
 
   // No pre-authentication was needed, or the reply's own PA-ETYPE-INFO2 gives the salt.
-  if (!key || key.enctype !== rep.encPart.etype) key = chooseKey(o, etypeInfo(rep.padata), [rep.encPart.etype], weak, rep.encPart.etype);
+  if (!key || key.enctype !== rep.encPart.etype) key = chooseKey(await withPassword(), etypeInfo(rep.padata), [rep.encPart.etype], weak, rep.encPart.etype);
   let plain: Uint8Array;
   try {
     plain = decryptFromPeer(key, rep.encPart, KeyUsage.AS_REP_ENCPART, weak, 'the AS-REP');
@@ -159,7 +168,14 @@ export async function asExchange(o: AsRequestOptions): Promise<Credential> {
 }
 
 /** The key for the KDC's preferred enctype among ours: from the password with its salt, or from the keys. */
-function chooseKey(o: AsRequestOptions, info: readonly EtypeInfo2Entry[], ours: readonly number[], weak: { allowWeakCrypto: boolean }, must?: number): Key {
+/** What chooseKey draws on: the password (once asked for) or the keys. */
+interface KeySource {
+  readonly client: Principal;
+  readonly password?: string;
+  readonly keys?: readonly Key[];
+}
+
+function chooseKey(o: KeySource, info: readonly EtypeInfo2Entry[], ours: readonly number[], weak: { allowWeakCrypto: boolean }, must?: number): Key {
   const candidates = must !== undefined ? [must] : info.length > 0 ? info.map((i) => i.etype).filter((e) => ours.includes(e)) : [...ours];
   for (const etype of candidates) {
     const profile = findProfile(etype, weak);

@@ -89,7 +89,8 @@ export class Krb5Client {
     };
   }
 
-  async tgtWithPassword(client: Principal, password: string, o: TgtOptions = {}): Promise<Credential> {
+  /** A TGT with a password; a function is asked only once the KDC knows the client (as MIT's kinit prompts). */
+  async tgtWithPassword(client: Principal, password: string | (() => Promise<string>), o: TgtOptions = {}): Promise<Credential> {
     return asExchange({ client, password, ...this.tgtOpts(o) });
   }
 
