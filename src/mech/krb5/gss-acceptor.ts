@@ -138,37 +138,55 @@ export class Krb5Acceptor {
     }
   }
 
-  private findKey(apReq: ApReq): ServiceKey {
+  /**
+   * The keys to try on the ticket, best first, as MIT's acceptor without an acceptor name tries
+   * its keytab: the ticket's principal with its kvno, then that principal with any kvno (a keytab
+   * written with another kvno, e.g. ktpass /kvno 0), then, unless `principal` restricts us, every
+   * key of the ticket's enctype (another SPN of the same account: an AD alias). Only a key that
+   * decrypts the ticket is used, so a wrong guess costs a failed decryption, nothing more.
+   */
+  private candidateKeys(apReq: ApReq): ServiceKey[] {
     const t = apReq.ticket;
     const wanted = this.o.principal;
     if (wanted && (!samePrincipal(wanted.name, t.sname) || wanted.realm !== t.realm)) {
       throw new SpnegoError('BAD_NAME', `the ticket is for ${t.sname.nameString.join('/')}@${t.realm}, not for us`);
     }
-    const forName = this.o.keys.filter((k) => samePrincipal(k.principal.name, t.sname) && k.principal.realm === t.realm);
-    if (forName.length === 0) throw new SpnegoError('NO_CRED', `no key for ${t.sname.nameString.join('/')}@${t.realm} in the keytab`);
     const etype = t.encPart.etype;
     const kvno = t.encPart.kvno;
-    const match = forName.filter((k) => k.key.enctype === etype && (kvno === undefined || (k.kvno & 0xff) === (kvno & 0xff) || k.kvno === kvno));
-    if (match.length === 0) throw new SpnegoError('NO_CRED', `no key with kvno ${kvno ?? '?'} and enctype ${etype} for ${t.sname.nameString.join('/')}@${t.realm}`);
-    return match.reduce((a, b) => (b.kvno > a.kvno ? b : a));
+    const ofType = this.o.keys.filter((k) => k.key.enctype === etype);
+    const named = ofType.filter((k) => samePrincipal(k.principal.name, t.sname) && k.principal.realm === t.realm);
+    const newest = (a: ServiceKey, b: ServiceKey) => b.kvno - a.kvno;
+    const exact = named.filter((k) => kvno === undefined || (k.kvno & 0xff) === (kvno & 0xff) || k.kvno === kvno).sort(newest);
+    const out = [...exact, ...named.filter((k) => !exact.includes(k)).sort(newest)];
+    if (!wanted) out.push(...ofType.filter((k) => !out.includes(k)).sort(newest));
+    if (out.length === 0) {
+      const why = this.o.keys.some((k) => samePrincipal(k.principal.name, t.sname) && k.principal.realm === t.realm) ? `no key of enctype ${etype}` : 'no key';
+      throw new SpnegoError('NO_CRED', `${why} for ${t.sname.nameString.join('/')}@${t.realm} (kvno ${kvno ?? '?'}) in the keytab`);
+    }
+    return out;
   }
 
   private async accept(apReq: ApReq): Promise<Uint8Array | undefined> {
     const weak = { allowWeakCrypto: this.o.allowWeakCrypto ?? false };
-    const sk = this.findKey(apReq);
-    // All keys of the principal: Samba signs the PAC with the account's strongest key, whatever the ticket's enctype.
-    this.serviceKeys = this.o.keys.filter((k) => samePrincipal(k.principal.name, sk.principal.name) && k.principal.realm === sk.principal.realm).map((k) => k.key);
     const now = (this.o.now ?? (() => new Date()))();
     const skewMs = (this.o.clockSkewSeconds ?? DEFAULT_KRB5_CLOCK_SKEW_SECONDS) * 1000;
-    let tkt: EncTicketPart;
-    try {
-      const encPart = apReq.ticket.encPart;
-      const decrypt = (): EncTicketPart => encTicketPartCodec.decode(decryptFromPeer(sk.key, encPart, KeyUsage.KDC_REP_TICKET, weak, 'the ticket'));
-      tkt = this.o.ticketCache === false ? decrypt() : acceptedTicket(sk.key.value, encPart.cipher, now, decrypt);
-    } catch (e) {
-      if (e instanceof SpnegoError && e.code === 'BAD_MIC') throw new SpnegoError('DEFECTIVE_CREDENTIAL', 'the ticket does not decrypt with our key (a stale keytab?)');
-      throw e;
+    const ticketEnc = apReq.ticket.encPart;
+    let tkt: EncTicketPart | undefined;
+    let sk: ServiceKey | undefined;
+    for (const candidate of this.candidateKeys(apReq)) {
+      try {
+        const decrypt = (): EncTicketPart => encTicketPartCodec.decode(decryptFromPeer(candidate.key, ticketEnc, KeyUsage.KDC_REP_TICKET, weak, 'the ticket'));
+        tkt = this.o.ticketCache === false ? decrypt() : acceptedTicket(candidate.key.value, ticketEnc.cipher, now, decrypt);
+        sk = candidate;
+        break;
+      } catch (e) {
+        if (!(e instanceof SpnegoError && e.code === 'BAD_MIC')) throw e;
+      }
     }
+    if (!tkt || !sk) throw new SpnegoError('DEFECTIVE_CREDENTIAL', `the ticket for ${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm} (kvno ${ticketEnc.kvno ?? '?'}) does not decrypt with any key we have for it (a stale keytab?)`);
+    const key = sk;
+    // All keys of the principal: Samba signs the PAC with the account's strongest key, whatever the ticket's enctype.
+    this.serviceKeys = this.o.keys.filter((k) => samePrincipal(k.principal.name, key.principal.name) && k.principal.realm === key.principal.realm).map((k) => k.key);
     const sessionKey: Key = { enctype: tkt.key.keytype, value: tkt.key.keyvalue };
     this.sessionKey = sessionKey;
     let auth: Authenticator;

@@ -148,3 +148,22 @@ test('replay and sequence detection follow the negotiated GSS flags (RFC 2743 1.
     }
   }
 });
+
+test('keys tried as MIT tries its keytab without an acceptor name: a keytab kvno other than the ticket\'s (ktpass /kvno 0), and another SPN of the same account (an AD alias), still decrypt the ticket; a restricted acceptor refuses the alias; a wrong key is DEFECTIVE_CREDENTIAL', async () => {
+  const { cred, keys } = issueTicket(18);
+  const k = keys[0]!;
+  const accept = async (ks: typeof keys, principal?: string) => {
+    const { parsePrincipal } = await import('../../../../src/mech/krb5/principal.js');
+    const a = new Krb5Acceptor({ keys: ks, replayCache: new MemoryReplayCache(), ...(principal ? { principal: parsePrincipal(principal) } : {}) });
+    await a.step(await new Krb5Initiator({ credential: cred }).step());
+    return a;
+  };
+  assert.ok((await accept([{ ...k, kvno: 0 }])).complete, 'kvno 0 in the keytab');
+  assert.ok((await accept([{ ...k, kvno: 7 }])).complete, 'another kvno');
+  const alias = { ...k, principal: { name: { nameType: 3, nameString: ['HTTP', 'alias.example.test'] }, realm: k.principal.realm } };
+  assert.ok((await accept([alias])).complete, 'the key under another SPN of the account');
+  await assert.rejects(() => accept([alias], 'HTTP/alias.example.test@' + k.principal.realm), { code: 'BAD_NAME' });
+  const wrong = { ...k, key: getProfile(18).stringToKey('other', 'salt') };
+  await assert.rejects(() => accept([wrong]), { code: 'DEFECTIVE_CREDENTIAL' });
+  await assert.rejects(() => accept([{ ...k, key: getProfile(17).stringToKey('x', 'y') }]), { code: 'NO_CRED' }, 'no key of the enctype at all');
+});
