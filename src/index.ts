@@ -9,6 +9,8 @@ export * as krb5Codec from './codec/krb5/index.js';
 export { InitialContextToken, hasInitialContextTokenHeader } from './codec/gss/initial-context-token.js';
 export { inspectInput, inspectBytes, renderReport, type InspectReport, type InspectedToken, type InspectNode } from './inspect/index.js';
 export { initiator, acceptor, tlsServerEndPointBindings, type SecurityContext, type InitiatorOptions, type AcceptorOptions } from './gss/index.js';
+export { NtlmAuthVerifier, type NtlmVerifier, type NtlmVerifyRequest, type NtlmAuthVerifierOptions } from './mech/ntlm/verifier.js';
+export { MemoryNtHashStore, NtlmUserFileStore, type NtHashStore } from './mech/ntlm/store.js';
 export { createFetch, createAgent, authInfo, createNegotiateDispatcher, type CreateFetchOptions, type SpnegoFetch, type AuthInfo, type NegotiateDispatcher, type NegotiateDispatcherOptions } from './http/client/index.js';
 export {
   createNegotiateAuthenticator,

@@ -10,9 +10,11 @@ import { SpnegoError } from '../errors.js';
 import type { AcceptorOptions } from '../gss/context.js';
 import { negotiateHandler, DEFAULT_MAX_HEADER_BYTES, type NegotiateEvent, type NegotiateIdentity } from '../http/server/index.js';
 import { RedisReplayCache } from '../mech/krb5/redis-replay-cache.js';
+import { NtlmAuthVerifier } from '../mech/ntlm/verifier.js';
 
 const HELP = `usage: spnego serve [--host 127.0.0.1] [--port 8080] [--ntlm-users FILE] [--ntlm-domain NAME]
-                    [--ntlm-scheme] [--keytab FILE] [--redis HOST:PORT]
+                    [--ntlm-scheme] [--ntlm-auth SMB_CONF] [--keytab FILE] [--redis HOST:PORT]
+                    [--allow-weak-crypto]
 
 A protected echo server: every request must authenticate with HTTP Negotiate (RFC 4559); the 200
 answers JSON { principal, mech, domain, mic: { required, sent, received } }, and carries the
@@ -25,7 +27,13 @@ Stops cleanly on SIGINT/SIGTERM.
                      default: the NTLM_USER_FILE environment variable
   --ntlm-domain NAME the NetBIOS domain the NTLM CHALLENGE announces (default WORKGROUP)
   --ntlm-scheme      also offer and accept 'WWW-Authenticate: NTLM' (off by default)
-  --keytab FILE      Kerberos service keys (MIT keytab; default KRB5_KTNAME when set)
+  --ntlm-auth SMB_CONF
+                     check NTLM logons with the domain instead of a user file: Samba's
+                     ntlm_auth (winbind) with that smb.conf, for Windows or Samba domain users
+  --keytab FILE      Kerberos service keys (MIT keytab; default KRB5_KTNAME when set); read
+                     again when the file changes (a new kvno after a key rollover)
+  --allow-weak-crypto
+                     accept rc4-hmac Kerberos tickets (older Active Directory services)
   --redis HOST:PORT  Kerberos replay cache in Redis (SET NX PX per authenticator), shared by every
                      serve process pointed at it: an AP-REQ accepted by one is refused by the others.
                      Fails closed: with Redis unreachable, Kerberos authentications are refused (401).
@@ -55,6 +63,7 @@ export interface ServeOptions {
   readonly ntlm?: AcceptorOptions['ntlm'];
   readonly ntlmScheme?: boolean;
   readonly replayCache?: AcceptorOptions['replayCache'];
+  readonly allowWeakCrypto?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -73,6 +82,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       ...(opts.ntlm ? { ntlm: opts.ntlm } : {}),
       ...(opts.ntlmScheme ? { ntlmScheme: true } : {}),
       ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+      ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
       onEvent: (e) => log(eventLine(e)),
     },
     (req, res) => {
@@ -128,6 +138,8 @@ export async function runServe(args: string[]): Promise<number> {
       'ntlm-domain': { type: 'string' },
       'ntlm-scheme': { type: 'boolean', default: false },
       keytab: { type: 'string' },
+      'ntlm-auth': { type: 'string' },
+      'allow-weak-crypto': { type: 'boolean', default: false },
       redis: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -144,10 +156,14 @@ export async function runServe(args: string[]): Promise<number> {
   if (!/^\d+$/.test(values.port) || port > 65535) throw new SpnegoError('BAD_ARGUMENT', `--port must be 0..65535, got ${JSON.stringify(values.port)}`);
   const redis = values.redis === undefined ? undefined : parseHostPort(values.redis);
   const keytabName = values.keytab ?? process.env['KRB5_KTNAME'];
-  // Keys are read once here, not on every handshake.
+  // Read once here to fail early; the acceptor then takes the path, so a rewritten keytab (a key
+  // rollover) is used without a restart (checked by a stat per handshake, parsed again on change).
   const keys = keytabName ? serviceKeysFromKeytab(readKeytab(keytabName)) : undefined;
   const file = values['ntlm-users'] ?? process.env['NTLM_USER_FILE'];
-  if (!file && !keys) throw new SpnegoError('NO_CRED', 'no credentials: pass --keytab FILE (Kerberos) and/or --ntlm-users FILE (NTLM), or set KRB5_KTNAME / NTLM_USER_FILE');
+  const smbConf = values['ntlm-auth'];
+  const verifier = smbConf !== undefined ? new NtlmAuthVerifier({ args: [`--configfile=${smbConf}`] }) : undefined;
+  if (!file && !keys && !verifier) throw new SpnegoError('NO_CRED', 'no credentials: pass --keytab FILE (Kerberos) and/or --ntlm-users FILE or --ntlm-auth SMB_CONF (NTLM), or set KRB5_KTNAME / NTLM_USER_FILE');
+  if (file && verifier) throw new SpnegoError('BAD_ARGUMENT', '--ntlm-users and --ntlm-auth are two ways to check NTLM users: pass one');
   if (file) {
     try {
       accessSync(file, constants.R_OK);
@@ -160,12 +176,13 @@ export async function runServe(args: string[]): Promise<number> {
   const running = await startServe({
     host: values.host,
     port,
-    credential: { ...(file ? { ntlmUsers: file } : {}), ...(keys ? { keytab: keys } : {}) },
+    credential: { ...(file ? { ntlmUsers: file } : {}), ...(verifier ? { ntlmVerifier: verifier } : {}), ...(keytabName && keys ? { keytab: keytabName } : {}) },
+    ...(values['allow-weak-crypto'] ? { allowWeakCrypto: true } : {}),
     ...(values['ntlm-domain'] ? { ntlm: { netbiosDomain: values['ntlm-domain'] } } : {}),
     ntlmScheme: values['ntlm-scheme'],
     ...(replayCache ? { replayCache } : {}),
   });
-  const from = [keys ? `Kerberos keys from ${keytabName}` : '', redis ? `replay cache redis://${values.redis}` : '', file ? `NTLM users from ${file}` : ''].filter(Boolean).join('; ');
+  const from = [keys ? `Kerberos keys from ${keytabName}` : '', redis ? `replay cache redis://${values.redis}` : '', file ? `NTLM users from ${file}` : '', smbConf ? `NTLM users checked by ntlm_auth (${smbConf})` : ''].filter(Boolean).join('; ');
   process.stderr.write(`spnego serve: listening on ${running.url} (Negotiate${values['ntlm-scheme'] ? ', NTLM' : ''}; ${from})\n`);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {

@@ -8,6 +8,7 @@ import { OID, oidName } from '../iana/oids.js';
 import { NtlmInitiator } from '../mech/ntlm/initiator.js';
 import { NtlmAcceptor, type NtlmAcceptorOptions } from '../mech/ntlm/acceptor.js';
 import { MemoryNtHashStore, NtlmUserFileStore, type NtHashStore } from '../mech/ntlm/store.js';
+import type { NtlmVerifier } from '../mech/ntlm/verifier.js';
 import { gssChannelBindingsHash, type GssChannelBindings } from '../mech/ntlm/bindings.js';
 import { SpnegoInitiator } from '../spnego/initiator.js';
 import { SpnegoAcceptor } from '../spnego/acceptor.js';
@@ -64,6 +65,12 @@ export interface AcceptorOptions {
   readonly credential: {
     /** NTLM users: a gss-ntlmssp NTLM_USER_FILE path, a `{ 'DOMAIN\\user': password }` map, or a store. */
     readonly ntlmUsers?: string | Readonly<Record<string, string | { ntHash: Uint8Array }>> | NtHashStore;
+    /**
+     * NTLM users checked by someone who knows their passwords instead of a hash store: for a
+     * Windows or Samba domain, `new NtlmAuthVerifier({ args: ['--configfile=/etc/samba/smb.conf'] })`
+     * asks Samba's ntlm_auth (winbind) on each logon.
+     */
+    readonly ntlmVerifier?: NtlmVerifier;
     /** Kerberos service keys: a keytab path (`FILE:` allowed), its bytes, or keys. Default KRB5_KTNAME when set. */
     readonly keytab?: string | Uint8Array | readonly ServiceKey[];
     /** Accept tickets for this principal only (default: any principal in the keytab). */
@@ -297,10 +304,11 @@ export function acceptor(opts: AcceptorOptions): SecurityContext {
         ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
       }
     : undefined;
-  const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || !!process.env['NTLM_USER_FILE'] || !krb5Opts);
+  const verifier = opts.credential.ntlmVerifier;
+  const wantNtlm = mech !== 'kerberos' && (opts.credential.ntlmUsers !== undefined || verifier !== undefined || !!process.env['NTLM_USER_FILE'] || !krb5Opts);
   const host = hostname().split('.')[0]!.toUpperCase().slice(0, 15);
   const ntlmOpts = (): NtlmAcceptorOptions => ({
-    store: store(opts.credential.ntlmUsers),
+    ...(verifier ? { verifier } : { store: store(opts.credential.ntlmUsers) }),
     netbiosDomain: opts.ntlm?.netbiosDomain ?? 'WORKGROUP',
     netbiosComputer: opts.ntlm?.netbiosComputer ?? host,
     ...(opts.ntlm?.dnsDomain ? { dnsDomain: opts.ntlm.dnsDomain } : {}),

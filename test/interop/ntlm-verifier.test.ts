@@ -32,3 +32,36 @@ test('a SAMBA domain user is verified through ntlm_auth ntlm-server-1 (winbind t
 test('a wrong password is refused by the DC: UNAUTHORIZED, and no secret in the message', async () => {
   await assert.rejects(() => logon('wrong'), (e: { code: string; message: string }) => e.code === 'UNAUTHORIZED' && !e.message.includes('Wrong-Pass1'));
 });
+
+test('spnego serve --ntlm-auth (the public NtlmAuthVerifier) with a real NTLM client that names its workstation: curl --ntlm is logged on by the AD DC; a wrong password is 401 (ntlm_auth 4.17 refused our Workstation line before, failing every such client)', async () => {
+  const { startServe } = await import('../../src/cli/serve.js');
+  const { NtlmAuthVerifier: PublicVerifier } = await import('../../src/index.js');
+  const { execFile } = await import('node:child_process');
+  const lab = readLab();
+  const alice = lab.samba.users.find((u) => u.name === 'alice')!;
+  const lines: string[] = [];
+  const running = await startServe({
+    host: '127.0.0.1',
+    port: 0,
+    ntlmScheme: true,
+    credential: { ntlmVerifier: new PublicVerifier({ command: lab.samba.ntlmAuth ?? 'ntlm_auth', args: [`--configfile=${lab.samba.smbConf}`] }) },
+    ntlm: { netbiosDomain: lab.samba.domain },
+    log: (l) => lines.push(l),
+  });
+  try {
+    const url = `http://127.0.0.1:${(running.server.address() as { port: number }).port}/`;
+    // Asynchronously: the server runs in this process.
+    const curl = (user: string) =>
+      new Promise<{ stdout: string }>((resolve) => execFile('curl', ['-s', '--ntlm', '-u', user, '-w', '\n%{http_code}', url], { encoding: 'utf8', timeout: 30_000 }, (_e, stdout) => resolve({ stdout })));
+    const ok = await curl(`${lab.samba.domain}\\alice:${alice.password}`);
+    const out = ok.stdout.trim().split('\n');
+    const [body, status] = [out[0], out[out.length - 1]];
+    assert.equal(status, '200', `${ok.stdout}\n${lines.join('\n')}`);
+    assert.equal((JSON.parse(body!) as { principal: string }).principal, `${lab.samba.domain}\\alice`);
+    const bad = await curl(`${lab.samba.domain}\\alice:Wrong-Pass1`);
+    assert.match(bad.stdout, /\n401$/);
+    assert.ok(!lines.join('\n').includes('Wrong-Pass1'));
+  } finally {
+    await running.close();
+  }
+});

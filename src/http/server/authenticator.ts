@@ -105,6 +105,8 @@ export interface NegotiateAuthenticatorOptions {
   readonly channelBindings?: AcceptorOptions['channelBindings'];
   /** Kerberos replay cache (acceptor()'s `replayCache`), e.g. a RedisReplayCache shared by several server processes. */
   readonly replayCache?: AcceptorOptions['replayCache'];
+  /** Accept rc4-hmac Kerberos tickets (acceptor()'s `allowWeakCrypto`); off by default. */
+  readonly allowWeakCrypto?: boolean;
   /** Make the per-connection context yourself (overrides credential/ntlm/channelBindings/replayCache). */
   readonly createContext?: () => SecurityContext;
   /**
@@ -218,6 +220,7 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
         ...(opts.ntlm ? { ntlm: opts.ntlm } : {}),
         ...(opts.channelBindings ? { channelBindings: opts.channelBindings } : {}),
         ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+        ...(opts.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
       }));
   if (!opts.createContext) createContext(); // fail now (e.g. no user file), not on the first request
   const basicRealm = opts.basic ? (opts.basic.realm ?? 'spnego').replace(/["\\]/g, '') : undefined;

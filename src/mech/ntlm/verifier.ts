@@ -67,7 +67,8 @@ export class NtlmAuthVerifier implements NtlmVerifier {
     return (
       field('Username', req.user) +
       field('NT-Domain', req.domain) +
-      (req.workstation ? field('Workstation', req.workstation) : '') +
+      // No Workstation line: Samba 4.17's ntlm-server-1 refuses it ("Unknown request Workstation"),
+      // which failed every client that names its workstation (curl, Windows); NTLMv2 does not need it.
       `LANMAN-Challenge: ${toHex(req.serverChallenge)}\n` +
       `NT-Response: ${toHex(req.ntChallengeResponse)}\n` +
       (req.lmChallengeResponse.length > 0 ? `LANMAN-Response: ${toHex(req.lmChallengeResponse)}\n` : '') +
