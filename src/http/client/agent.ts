@@ -13,11 +13,12 @@
 // absolute-form request line, which an agent cannot write: use createFetch() for those too.
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { SpnegoError } from '../../errors.js';
 import { parseAuthenticate } from '../challenge.js';
 import { Connection, endpointOf, openConnection } from './connection.js';
 import { Handshake, type HandshakeConfig } from './handshake.js';
-import type { CreateFetchOptions } from './fetch.js';
+import { proxyEndpoint, spnToTarget, type CreateFetchOptions } from './fetch.js';
 
 export interface NegotiateAgentOptions extends Omit<CreateFetchOptions, 'maxBufferedBody' | 'maxIdleConnections'> {
   /** 'http:' (default) for http.request / axios httpAgent, 'https:' for https.request / httpsAgent. */
@@ -26,8 +27,23 @@ export interface NegotiateAgentOptions extends Omit<CreateFetchOptions, 'maxBuff
   readonly probeMethod?: string;
   /** The path (and query) of the probe (default: the path of the request that needs the socket). */
   readonly probePath?: string;
-  /** http.Agent options (keepAlive is always on). */
-  readonly agent?: Omit<http.AgentOptions, 'keepAlive'>;
+  /** http.Agent options (keepAlive is always on); for https, TLS options here apply to every socket. */
+  readonly agent?: Omit<http.AgentOptions, 'keepAlive'> & ConnectionOptions;
+  /**
+   * Longest a new socket's authentication (connect, TLS, probe exchange) may take, in ms: the
+   * caller's own timeout starts only once the agent hands the socket over. Default: the request's
+   * `timeout`, else `agent.timeout`, else 30 s. An AbortSignal on the request also ends it.
+   */
+  readonly authTimeoutMs?: number;
+}
+
+/** The TLS options node's https.request passes to an agent with each request (per-request ones win). */
+const TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername', 'checkServerIdentity', 'ciphers', 'minVersion', 'maxVersion', 'crl', 'ecdhCurve', 'secureOptions', 'secureProtocol', 'sessionIdContext'] as const;
+
+function tlsFrom(o: object): ConnectionOptions {
+  const out: Record<string, unknown> = {};
+  for (const k of TLS_KEYS) if ((o as Record<string, unknown>)[k] !== undefined) out[k] = (o as Record<string, unknown>)[k];
+  return out as ConnectionOptions;
 }
 
 const DRAIN_LIMIT = 1 << 20;
@@ -67,30 +83,60 @@ class NegotiateAgent extends http.Agent {
   private async authenticated(req: http.ClientRequestArgs, path: string | undefined): Promise<Duplex> {
     const o = this.o;
     const protocol = o.protocol ?? 'http:';
+    if (path !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+      // axios (http_proxy) and http.request through a proxy write the target URL as the path.
+      throw new SpnegoError('BAD_ARGUMENT', 'this request goes through a plain-HTTP proxy (absolute-form request line), which the Negotiate agent cannot authenticate: use createFetch({ proxy }), or turn the client\'s proxy off (axios: proxy: false)');
+    }
     const host = req.hostname ?? req.host ?? 'localhost';
     const url = new URL(`${protocol}//${host.includes(':') ? `[${host}]` : host}${req.port ? `:${req.port}` : ''}${o.probePath ?? path ?? '/'}`);
     const target = endpointOf(url);
-    const proxy = o.proxy === undefined ? undefined : endpointOf(new URL(String(o.proxy)));
+    const proxy = proxyEndpoint(o.proxy);
     if (proxy && protocol === 'http:') throw new SpnegoError('BAD_ARGUMENT', 'the Negotiate agent reaches http:// targets through a proxy only with createFetch() (absolute-form requests)');
-    const base = (credential: NegotiateAgentOptions['credential'], spn: string): Omit<HandshakeConfig, 'who'> => ({
+    const base = (credential: NegotiateAgentOptions['credential'], spn: string, mutual: boolean): Omit<HandshakeConfig, 'who'> => ({
       credential,
       mech: o.mech ?? 'negotiate',
       target: spn,
       noNtlmFallback: o.noNtlmFallback ?? false,
       maxLegs: o.maxLegs ?? 6,
-      requireMutualAuth: o.requireMutualAuth ?? false,
+      requireMutualAuth: mutual,
+      ...(o.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
+      ...(o.delegate ? { delegate: true } : {}),
     });
     const emit = o.onAuthHeader;
-    const conn: Connection = await openConnection({
-      target,
-      proxy,
-      tls: o.tls,
-      proxyHandshake: base(o.proxyCredential ?? o.credential, proxy ? `HTTP@${proxy.hostname}` : ''),
-      signal: undefined,
-      onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined,
-    });
+    // The caller's timeout and abort cover the authentication too: node:http starts its own timer
+    // only once this socket is handed over, so a server stuck mid-handshake would hang the request.
+    const ms = o.authTimeoutMs ?? req.timeout ?? o.agent?.timeout ?? 30_000;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(new DOMException('timed out', 'TimeoutError')), ms);
+    timer.unref();
+    const callerSignal = req.signal;
+    const onCallerAbort = () => ctrl.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const signal = ctrl.signal;
+    const settle = () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    };
+    const tlsOptions = { ...tlsFrom(o.agent ?? {}), ...(o.tls ?? {}), ...tlsFrom(req) };
+    let conn: Connection;
     try {
-      const hs = new Handshake({ ...base(o.credential, o.spn ?? `HTTP@${target.hostname}`), who: 'origin', channelBindings: conn.channelBindings });
+      conn = await openConnection({
+        target,
+        proxy,
+        tls: tlsOptions,
+        proxyHandshake: base(o.proxyCredential ?? o.credential, proxy ? `HTTP@${proxy.hostname}` : '', o.requireProxyMutualAuth ?? false),
+        signal,
+        onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined,
+      });
+    } catch (e) {
+      settle();
+      throw timedOut(signal, ms) ?? e;
+    }
+    const onAbort = () => conn.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const hs = new Handshake({ ...base(o.credential, spnToTarget(o.spn ?? `HTTP@${target.hostname}`), o.requireMutualAuth ?? false), who: 'origin', channelBindings: conn.channelBindings });
       let authz: string | undefined;
       for (;;) {
         const headers: http.OutgoingHttpHeaders = { host: url.host, accept: '*/*' };
@@ -98,7 +144,7 @@ class NegotiateAgent extends http.Agent {
           headers['authorization'] = authz;
           emit?.({ direction: 'sent', header: 'Authorization', value: authz });
         }
-        const res = await conn.request({ method: o.probeMethod ?? 'GET', path: `${url.pathname}${url.search}`, host: target.hostname, port: target.port, headers, body: undefined, signal: undefined });
+        const res = await conn.request({ method: o.probeMethod ?? 'GET', path: `${url.pathname}${url.search}`, host: target.hostname, port: target.port, headers, body: undefined, signal });
         const values: string[] = [];
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') values.push(res.rawHeaders[i + 1]!);
         for (const v of values) emit?.({ direction: 'received', header: 'WWW-Authenticate', value: v, status: res.statusCode ?? 0 });
@@ -120,13 +166,26 @@ class NegotiateAgent extends http.Agent {
         } else await hs.final(challenges);
         // Authenticated (or nothing to answer: the caller's request then meets the server's answer itself).
         await new Promise((r) => setImmediate(r)); // node:http finishes detaching the socket
+        signal.removeEventListener('abort', onAbort);
+        settle();
+        if (signal.aborted) throw timedOut(signal, ms) ?? new SpnegoError('FAILURE', 'aborted');
         return conn.socket;
       }
     } catch (e) {
+      signal.removeEventListener('abort', onAbort);
+      settle();
       conn.close();
-      throw e;
+      throw timedOut(signal, ms) ?? e;
     }
   }
+}
+
+/** The error for a signal that fired: the caller's abort reason, or a typed timeout. */
+function timedOut(signal: AbortSignal, ms: number): unknown {
+  if (!signal.aborted) return undefined;
+  const r: unknown = signal.reason;
+  if (r instanceof DOMException && r.name === 'TimeoutError') return new SpnegoError('UNAVAILABLE', `the Negotiate authentication of a new connection took more than ${ms} ms`);
+  return r ?? new SpnegoError('FAILURE', 'aborted');
 }
 
 /**

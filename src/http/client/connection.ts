@@ -149,7 +149,7 @@ async function startTls(o: OpenOptions, socket?: net.Socket): Promise<{ socket: 
   const s = tls.connect({
     ...(o.tls ?? {}),
     ...(socket ? { socket } : { host: hostname, port }),
-    ...(net.isIP(hostname) ? {} : { servername: hostname }),
+    ...(net.isIP(hostname) || o.tls?.servername !== undefined ? {} : { servername: hostname }),
     ALPNProtocols: ['http/1.1'],
   });
   const sock = await once(s, 'secureConnect', o.signal, () => s);

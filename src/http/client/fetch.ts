@@ -36,7 +36,7 @@ export interface CreateFetchOptions {
   readonly credential: InitiatorCredential;
   /** 'negotiate' (default): the Negotiate scheme, NTLM scheme as fallback; 'ntlm': prefer the NTLM scheme. */
   readonly mech?: 'negotiate' | 'ntlm' | 'kerberos';
-  /** Target service name, `HTTP@host` (default: `HTTP@` + the URL's host name). */
+  /** Target service name, `HTTP@host` (default: `HTTP@` + the URL's host name); `HTTP/host[@REALM]` is read as `HTTP@host`. */
   readonly spn?: string;
   /** An http:// proxy URL; HTTPS targets are tunnelled with CONNECT. */
   readonly proxy?: string | URL;
@@ -48,8 +48,16 @@ export interface CreateFetchOptions {
   readonly krb5Client?: Krb5Client;
   /** Requests that carry a token, per handshake, before giving up with UNAUTHORIZED (default 6). */
   readonly maxLegs?: number;
-  /** Fail a 2xx that ends a handshake without the server's final token (default false). */
+  /**
+   * Fail a 2xx that ends the origin's handshake without its final token (default false). Proxies
+   * are not held to it (squid sends no final token); `requireProxyMutualAuth` is their switch.
+   */
   readonly requireMutualAuth?: boolean;
+  readonly requireProxyMutualAuth?: boolean;
+  /** rc4-hmac Kerberos tickets (older AD services) and NTLMv1: initiator()'s `allowWeakCrypto`. */
+  readonly allowWeakCrypto?: boolean;
+  /** Delegate a forwarded TGT to the server (curl --delegation always; needs kinit -f). */
+  readonly delegate?: boolean;
   /** TLS options for HTTPS targets (ca, rejectUnauthorized, cert, ...). */
   readonly tls?: ConnectionOptions;
   /** Largest stream request body buffered for replay (default 1 MiB). */
@@ -122,25 +130,49 @@ function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
   return (signal?.aborted ?? false) || (e instanceof Error && e.name === 'AbortError');
 }
 
+/** `SERVICE@HOST`, or the principal forms `SERVICE/HOST[@REALM]` read as `SERVICE@HOST` (the realm is the KDC's business). */
+export function spnToTarget(spn: string): string {
+  const slash = spn.indexOf('/');
+  if (slash < 0) return spn;
+  const host = spn.slice(slash + 1).split('@')[0]!;
+  if (slash === 0 || host === '') throw new SpnegoError('BAD_ARGUMENT', `spn wants SERVICE@HOST, got ${JSON.stringify(spn)}`);
+  return `${spn.slice(0, slash)}@${host}`;
+}
+
+/** The proxy option as an endpoint; credentials in its URL would be silently unused (the proxy gets proxyCredential): refused, as in a target URL. */
+export function proxyEndpoint(proxy: string | URL | undefined): Endpoint | undefined {
+  if (proxy === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(String(proxy));
+  } catch {
+    throw new SpnegoError('BAD_ARGUMENT', `not a proxy URL: ${JSON.stringify(String(proxy))}`);
+  }
+  if (u.username || u.password) throw new SpnegoError('BAD_ARGUMENT', 'credentials in the proxy URL are not used: pass proxyCredential instead');
+  return endpointOf(u);
+}
+
 export function createFetch(options: CreateFetchOptions): SpnegoFetch {
   if (!options || typeof options !== 'object' || !options.credential) throw new SpnegoError('BAD_ARGUMENT', 'createFetch needs { credential }');
   const maxLegs = options.maxLegs ?? 6;
   if (!Number.isInteger(maxLegs) || maxLegs < 1) throw new SpnegoError('BAD_ARGUMENT', 'maxLegs must be a positive integer');
   const mech = options.mech ?? 'negotiate';
   if (mech !== 'negotiate' && mech !== 'ntlm' && mech !== 'kerberos') throw new SpnegoError('BAD_ARGUMENT', `mech must be 'negotiate', 'kerberos' or 'ntlm'`);
-  const proxy = options.proxy === undefined ? undefined : endpointOf(new URL(String(options.proxy)));
+  const proxy = proxyEndpoint(options.proxy);
   const maxIdle = options.maxIdleConnections ?? 8;
   const maxBody = options.maxBufferedBody ?? DEFAULT_MAX_BUFFERED_BODY;
-  const base = (credential: InitiatorCredential, target: string): Omit<HandshakeConfig, 'who'> => ({
+  const base = (credential: InitiatorCredential, target: string, mutual: boolean): Omit<HandshakeConfig, 'who'> => ({
     credential,
     mech,
-    target,
+    target: spnToTarget(target),
     noNtlmFallback: options.noNtlmFallback ?? false,
     maxLegs,
-    requireMutualAuth: options.requireMutualAuth ?? false,
+    requireMutualAuth: mutual,
     ...(options.krb5Client ? { krb5Client: options.krb5Client } : {}),
+    ...(options.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
+    ...(options.delegate ? { delegate: true } : {}),
   });
-  const proxyConfig = proxy ? base(options.proxyCredential ?? options.credential, `HTTP@${proxy.hostname}`) : undefined;
+  const proxyConfig = proxy ? base(options.proxyCredential ?? options.credential, `HTTP@${proxy.hostname}`, options.requireProxyMutualAuth ?? false) : undefined;
   const emit = options.onAuthHeader;
   const pool = new Map<string, Connection[]>();
 
@@ -222,7 +254,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
       target: req.target,
       proxy,
       tls: options.tls,
-      proxyHandshake: proxyConfig ?? base(options.credential, ''),
+      proxyHandshake: proxyConfig ?? base(options.credential, '', false),
       signal: req.signal,
       onHeader: emit ? (direction, header, value) => emit({ direction, header, value }) : undefined,
     });
@@ -233,7 +265,7 @@ export function createFetch(options: CreateFetchOptions): SpnegoFetch {
     let reused = reusedAtStart;
     const newOrigin = () =>
       new Handshake({
-        ...base(options.credential, options.spn ?? `HTTP@${req.target.hostname}`),
+        ...base(options.credential, options.spn ?? `HTTP@${req.target.hostname}`, options.requireMutualAuth ?? false),
         who: 'origin',
         channelBindings: conn.channelBindings,
       });

@@ -26,6 +26,10 @@ export interface HandshakeConfig {
   readonly requireMutualAuth: boolean;
   /** The Kerberos client (krb5.conf, KDCs); default: initiator()'s, from KRB5_CONFIG. */
   readonly krb5Client?: Krb5Client | undefined;
+  /** rc4-hmac Kerberos tickets (and NTLMv1) allowed: initiator()'s `allowWeakCrypto`. */
+  readonly allowWeakCrypto?: boolean;
+  /** Delegate a forwarded TGT (curl --delegation always): initiator()'s `delegate`. */
+  readonly delegate?: boolean;
 }
 
 /** What a finished exchange did (see `authInfo()`). */
@@ -46,7 +50,7 @@ export class Handshake {
   /** Why a mechanism was not offered (Kerberos before an NTLM fallback that then failed), for the error. */
   private skippedNote(): string {
     const s = this.ctx?.skippedMechs ?? [];
-    return s.length === 0 ? '' : `; ${s.map((x) => `${x.mech} was not tried (${x.code}: ${x.message})`).join('; ')}`;
+    return s.length === 0 ? '' : `; ${s.map((x) => `${x.mech} could not start (${x.code}: ${x.message})`).join('; ')}`;
   }
   private scheme: GssScheme | undefined;
   private legs = 0;
@@ -93,6 +97,8 @@ export class Handshake {
         target: this.cfg.target,
         credential: this.cfg.credential,
         ...(this.cfg.channelBindings ? { channelBindings: this.cfg.channelBindings } : {}),
+        ...(this.cfg.allowWeakCrypto ? { allowWeakCrypto: true } : {}),
+        ...(this.cfg.delegate ? { delegate: true } : {}),
         ...(this.cfg.noNtlmFallback || this.cfg.mech === 'kerberos' ? { forbidNtlm: true } : {}),
         ...(this.cfg.krb5Client ? { krb5Client: this.cfg.krb5Client } : {}),
       });

@@ -769,6 +769,54 @@ test('createAgent (axios/got/http.request): a GET probe authenticates each new s
   }
 });
 
+test('createAgent as axios and got use it (found trying them): the request\'s timeout and AbortSignal cover a handshake stuck on the server; TLS options given per request are used; a proxied (absolute-form) request is a clear BAD_ARGUMENT; a principal-form spn works; proxy URL credentials are refused', async () => {
+  // A server that challenges, then never answers the authenticated request.
+  const sockets = new Set<net.Socket>();
+  const stuck = http.createServer((req, res) => {
+    if (!req.headers.authorization) {
+      res.writeHead(401, { 'www-authenticate': 'Negotiate', 'content-length': '0' });
+      res.end();
+    }
+  });
+  stuck.on('connection', (c) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+  });
+  await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(stuck.address() as net.AddressInfo).port}/`;
+  const agent = createAgent({ credential });
+  const request = (o: http.RequestOptions) =>
+    new Promise<unknown>((resolve, reject) => http.get(url, { agent, ...o }, (res) => resolve(res.statusCode)).on('error', reject).on('timeout', () => reject(new Error('node timeout'))));
+  try {
+    const t0 = Date.now();
+    await assert.rejects(request({ timeout: 300 }), (e: unknown) => e instanceof SpnegoError && e.code === 'UNAVAILABLE' && /300 ms/.test(e.message));
+    assert.ok(Date.now() - t0 < 3000, 'the timeout fired');
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 200);
+    await assert.rejects(request({ signal: ctrl.signal }));
+    for (let i = 0; i < 50 && sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(sockets.size, 0, 'no socket left open (it would keep the process alive)');
+    await assert.rejects(
+      new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: (stuck.address() as net.AddressInfo).port, path: 'http://example.test/x', agent }, resolve).on('error', reject)),
+      (e: unknown) => e instanceof SpnegoError && e.code === 'BAD_ARGUMENT' && /proxy/.test(e.message),
+    );
+  } finally {
+    agent.destroy();
+    stuck.closeAllConnections();
+    stuck.close();
+  }
+  // https.get's own ca reaches the agent's TLS connection.
+  const t = await server({ tls: certA, channelBindings: tlsServerEndPointBindings(certA.der) });
+  const ha = createAgent({ credential, protocol: 'https:', spn: 'HTTP/127.0.0.1@EXAMPLE.TEST' });
+  try {
+    const r = await new Promise<{ status: number }>((resolve, reject) => https.get(t.url, { agent: ha, ca: certA.cert }, (res) => { res.resume(); resolve({ status: res.statusCode! }); }).on('error', reject));
+    assert.equal(r.status, 200);
+  } finally {
+    ha.destroy();
+  }
+  assert.throws(() => createFetch({ credential, proxy: 'http://bob:secret@127.0.0.1:3128' }), (e: unknown) => e instanceof SpnegoError && e.code === 'BAD_ARGUMENT' && !e.message.includes('secret'));
+});
+
 // `spnego fetch` against the same in-process server (the child runs while this process serves).
 const BIN = repoPath('dist/src/cli/main.js');
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
