@@ -52,31 +52,45 @@ const TLS_SERVER_END_POINT = utf8('tls-server-end-point:');
 const SHA384_SIGNATURES = new Set(['2a864886f70d01010c' /* sha384WithRSAEncryption */, '2a8648ce3d040303' /* ecdsa-with-SHA384 */]);
 const SHA512_SIGNATURES = new Set(['2a864886f70d01010d' /* sha512WithRSAEncryption */, '2a8648ce3d040304' /* ecdsa-with-SHA512 */]);
 
-/** The hash RFC 5929 4.1 picks for a certificate: its signature hash, but SHA-256 when that is MD5, SHA-1 or weaker. */
+const RSASSA_PSS = '2a864886f70d01010a'; // 1.2.840.113549.1.1.10: the hash is in the parameters
+const SHA384 = '608648016503040202'; // 2.16.840.1.101.3.4.2.2
+const SHA512 = '608648016503040203'; // 2.16.840.1.101.3.4.2.3
+
+/**
+ * The hash RFC 5929 4.1 picks for a certificate: its signature hash, but SHA-256 when that is
+ * MD5, SHA-1 or weaker. For RSASSA-PSS the hash is RSASSA-PSS-params' hashAlgorithm ([0],
+ * default SHA-1, so SHA-256), as Windows and pyspnego read it.
+ */
 export function tlsServerEndPointHash(certDer: Uint8Array): 'sha256' | 'sha384' | 'sha512' {
   let oidHex: string;
+  let pssHashHex: string | undefined;
   try {
     const ctx = new DerContext(resolveLimits());
     const cert = readTlv(certDer, 0, certDer.length, ctx);
     if (cert.end !== certDer.length || !cert.constructed || cert.tag !== 16) throw new Error('not a SEQUENCE');
     const sigAlg = readChildren(cert, ctx)[1];
     if (sigAlg === undefined || !sigAlg.constructed || sigAlg.tag !== 16) throw new Error('no signatureAlgorithm');
-    const oid = readChildren(sigAlg, ctx)[0];
+    const [oid, params] = readChildren(sigAlg, ctx);
     if (oid === undefined || oid.tag !== 6) throw new Error('no algorithm OID');
     oidHex = toHex(tlvValue(oid));
+    if (oidHex === RSASSA_PSS && params !== undefined && params.constructed && params.tag === 16) {
+      const hashAlg = readChildren(params, ctx).find((c) => c.cls === 2 && c.tag === 0 && c.constructed);
+      const algId = hashAlg ? readChildren(hashAlg, ctx)[0] : undefined;
+      const hashOid = algId && algId.constructed ? readChildren(algId, ctx)[0] : undefined;
+      if (hashOid && hashOid.tag === 6) pssHashHex = toHex(tlvValue(hashOid));
+    }
   } catch (e) {
     throw new SpnegoError('BAD_ARGUMENT', 'not a DER X.509 certificate', { cause: e });
   }
-  if (SHA384_SIGNATURES.has(oidHex)) return 'sha384';
-  if (SHA512_SIGNATURES.has(oidHex)) return 'sha512';
+  if (SHA384_SIGNATURES.has(oidHex) || pssHashHex === SHA384) return 'sha384';
+  if (SHA512_SIGNATURES.has(oidHex) || pssHashHex === SHA512) return 'sha512';
   return 'sha256';
 }
 
 /**
  * RFC 5929 tls-server-end-point channel bindings for a server certificate (DER):
  * application data "tls-server-end-point:" || H(certificate), H per tlsServerEndPointHash.
- * Simplification, documented: RSASSA-PSS and EdDSA signatures (whose hash is in the parameters or
- * not named) use SHA-256, as do MD5/SHA-1/SHA-256 and unknown algorithms.
+ * EdDSA signatures (which name no hash) use SHA-256, as do MD5/SHA-1/SHA-256 and unknown algorithms.
  */
 export function tlsServerEndPointBindings(certDer: Uint8Array): GssChannelBindings {
   if (!(certDer instanceof Uint8Array) || certDer.length === 0) throw new SpnegoError('BAD_ARGUMENT', 'certificate DER must be non-empty bytes');
