@@ -183,7 +183,15 @@ export class Krb5Acceptor {
         if (!(e instanceof SpnegoError && e.code === 'BAD_MIC')) throw e;
       }
     }
-    if (!tkt || !sk) throw new SpnegoError('DEFECTIVE_CREDENTIAL', `the ticket for ${apReq.ticket.sname.nameString.join('/')}@${apReq.ticket.realm} (kvno ${ticketEnc.kvno ?? '?'}) does not decrypt with any key we have for it (a stale keytab?)`);
+    if (!tkt || !sk) {
+      const t = apReq.ticket;
+      const name = `${t.sname.nameString.join('/')}@${t.realm}`;
+      // As MIT's explained errors: a principal we hold no key for is not us (NO_CRED); one we do is a stale key.
+      if (!this.o.keys.some((k) => samePrincipal(k.principal.name, t.sname) && k.principal.realm === t.realm)) {
+        throw new SpnegoError('NO_CRED', `no key for ${name} in the keytab (and no other key of ours decrypts its ticket)`);
+      }
+      throw new SpnegoError('DEFECTIVE_CREDENTIAL', `the ticket for ${name} (kvno ${ticketEnc.kvno ?? '?'}) does not decrypt with any key we have for it (a stale keytab?)`);
+    }
     const key = sk;
     // All keys of the principal: Samba signs the PAC with the account's strongest key, whatever the ticket's enctype.
     this.serviceKeys = this.o.keys.filter((k) => samePrincipal(k.principal.name, key.principal.name) && k.principal.realm === key.principal.realm).map((k) => k.key);
