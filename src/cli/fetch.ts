@@ -55,15 +55,6 @@ function password(values: { password?: string | undefined; 'password-file'?: str
   return env === '' ? undefined : env;
 }
 
-/** --spn: SERVICE@HOST, or the principal forms SERVICE/HOST[@REALM] (the realm is the KDC's business). */
-function spnArg(v: string): string {
-  const slash = v.indexOf('/');
-  if (slash < 0) return v;
-  const host = v.slice(slash + 1).split('@')[0]!;
-  if (slash === 0 || host === '') throw new SpnegoError('BAD_ARGUMENT', `--spn wants SERVICE@HOST, got ${JSON.stringify(v)}`);
-  return `${v.slice(0, slash)}@${host}`;
-}
-
 /** The URL as curl reads it: no scheme means http://. */
 function urlArg(v: string): string {
   const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(v) ? v : `http://${v}`;
@@ -159,7 +150,7 @@ export async function runFetch(args: string[]): Promise<number> {
   const f = createFetch({
     credential,
     mech: values.mech,
-    ...(values.spn ? { spn: spnArg(values.spn) } : {}),
+    ...(values.spn ? { spn: values.spn } : {}),
     ...(values.proxy ? { proxy: values.proxy } : {}),
     noNtlmFallback: values['no-ntlm-fallback'],
     requireMutualAuth: values.mutual,
