@@ -25,6 +25,10 @@ Sends an HTTP request and answers the server's (and proxy's) Negotiate or NTLM c
       --no-ntlm-fallback never answer with NTLM
       --proxy URL        an http:// proxy (HTTPS targets go through CONNECT)
       --mutual           fail when the server ends the exchange without its final token
+      --delegation       delegate a forwarded TGT to the server (curl --delegation always;
+                         needs kinit -f)
+      --allow-weak-crypto
+                         allow rc4-hmac Kerberos services (older Active Directory) and NTLMv1
   -L, --location         follow redirects within the same origin (never to another host)
   -X, --request METHOD   the request method (default GET, or POST with -d)
   -H, --header 'N: V'    an extra request header (repeatable)
@@ -90,6 +94,8 @@ export async function runFetch(args: string[]): Promise<number> {
       'no-ntlm-fallback': { type: 'boolean', default: false },
       proxy: { type: 'string' },
       mutual: { type: 'boolean', default: false },
+      delegation: { type: 'boolean', default: false },
+      'allow-weak-crypto': { type: 'boolean', default: false },
       location: { type: 'boolean', short: 'L', default: false },
       request: { type: 'string', short: 'X' },
       header: { type: 'string', short: 'H', multiple: true },
@@ -154,6 +160,8 @@ export async function runFetch(args: string[]): Promise<number> {
     ...(values.proxy ? { proxy: values.proxy } : {}),
     noNtlmFallback: values['no-ntlm-fallback'],
     requireMutualAuth: values.mutual,
+    ...(values.delegation ? { delegate: true } : {}),
+    ...(values['allow-weak-crypto'] ? { allowWeakCrypto: true } : {}),
     tls: { ...(values.insecure ? { rejectUnauthorized: false } : {}), ...(values.cacert ? { ca: readFileSync(values.cacert) } : {}) },
     ...(values.verbose ? { onAuthHeader: verbose } : {}),
   });
