@@ -4,6 +4,7 @@
 import { readKeytab, serviceKeysFromKeytab } from '../mech/krb5/ccache-store.js';
 import http from 'node:http';
 import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { SpnegoError } from '../errors.js';
@@ -14,7 +15,7 @@ import { NtlmAuthVerifier } from '../mech/ntlm/verifier.js';
 
 const HELP = `usage: spnego serve [--host 127.0.0.1] [--port 8080] [--ntlm-users FILE] [--ntlm-domain NAME]
                     [--ntlm-scheme] [--ntlm-auth SMB_CONF] [--keytab FILE] [--redis HOST:PORT]
-                    [--allow-weak-crypto]
+                    [--allow-weak-crypto] [--delegated-ccache-dir DIR]
 
 A protected echo server: every request must authenticate with HTTP Negotiate (RFC 4559); the 200
 answers JSON { principal, mech, domain, mic: { required, sent, received } }, and carries the
@@ -34,6 +35,10 @@ Stops cleanly on SIGINT/SIGTERM.
                      again when the file changes (a new kvno after a key rollover)
   --allow-weak-crypto
                      accept rc4-hmac Kerberos tickets (older Active Directory services)
+  --delegated-ccache-dir DIR
+                     store a client's delegated TGT (curl --delegation always; kinit -f) in
+                     DIR/krb5cc_<principal>, as mod_auth_gssapi's GssapiDelegCcacheDir; the JSON
+                     names its path (delegatedCcache)
   --redis HOST:PORT  Kerberos replay cache in Redis (SET NX PX per authenticator), shared by every
                      serve process pointed at it: an AP-REQ accepted by one is refused by the others.
                      Fails closed: with Redis unreachable, Kerberos authentications are refused (401).
@@ -41,8 +46,20 @@ Stops cleanly on SIGINT/SIGTERM.
 `;
 
 /** The 200's body: who authenticated and how. */
-export function identityJson(id: NegotiateIdentity): Record<string, unknown> {
-  return { principal: id.principal, mech: id.mech, domain: id.domain, ...(id.realm ? { realm: id.realm } : {}), mic: id.mic, scheme: id.scheme, reused: id.reused };
+export function identityJson(id: NegotiateIdentity, delegatedCcache?: string): Record<string, unknown> {
+  return {
+    principal: id.principal,
+    mech: id.mech,
+    domain: id.domain,
+    ...(id.realm ? { realm: id.realm } : {}),
+    ...(id.upn ? { upn: id.upn } : {}),
+    ...(id.sid ? { sid: id.sid } : {}),
+    ...(id.groupSids ? { groupSids: id.groupSids } : {}),
+    mic: id.mic,
+    scheme: id.scheme,
+    reused: id.reused,
+    ...(delegatedCcache ? { delegatedCcache } : {}),
+  };
 }
 
 /** One log line per authentication or refusal; no secret ever (SpnegoError messages carry none). */
@@ -64,6 +81,8 @@ export interface ServeOptions {
   readonly ntlmScheme?: boolean;
   readonly replayCache?: AcceptorOptions['replayCache'];
   readonly allowWeakCrypto?: boolean;
+  /** Where to store delegated TGTs (DIR/krb5cc_<principal>); off when absent. */
+  readonly delegatedCcacheDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -86,7 +105,11 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       onEvent: (e) => log(eventLine(e)),
     },
     (req, res) => {
-      const body = `${JSON.stringify(identityJson(req.negotiate))}\n`;
+      const dir = opts.delegatedCcacheDir;
+      const id = req.negotiate;
+      // A principal is not a file name: keep letters, digits and . _ - @ (alice@REALM stays readable).
+      const stored = dir && id.storeDelegated ? id.storeDelegated(`FILE:${join(dir, `krb5cc_${id.principal.replace(/[^A-Za-z0-9._@-]/g, '_')}`)}`) : undefined;
+      const body = `${JSON.stringify(identityJson(id, stored))}\n`;
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     },
@@ -140,6 +163,7 @@ export async function runServe(args: string[]): Promise<number> {
       keytab: { type: 'string' },
       'ntlm-auth': { type: 'string' },
       'allow-weak-crypto': { type: 'boolean', default: false },
+      'delegated-ccache-dir': { type: 'string' },
       redis: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -178,6 +202,7 @@ export async function runServe(args: string[]): Promise<number> {
     port,
     credential: { ...(file ? { ntlmUsers: file } : {}), ...(verifier ? { ntlmVerifier: verifier } : {}), ...(keytabName && keys ? { keytab: keytabName } : {}) },
     ...(values['allow-weak-crypto'] ? { allowWeakCrypto: true } : {}),
+    ...(values['delegated-ccache-dir'] ? { delegatedCcacheDir: values['delegated-ccache-dir'] } : {}),
     ...(values['ntlm-domain'] ? { ntlm: { netbiosDomain: values['ntlm-domain'] } } : {}),
     ntlmScheme: values['ntlm-scheme'],
     ...(replayCache ? { replayCache } : {}),

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../helpers/paths.js';
@@ -22,7 +22,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serve-krb5-'));
   const env = { ...process.env, ...lab.env, KRB5CCNAME: `FILE:${join(dir, 'cc')}` };
   execFileSync('kinit', [`alice@${lab.mit.realm}`], { input: `${lab.mit.users.find((u) => u.name === 'alice')!.password}\n`, env });
-  server = spawn(process.execPath, [repoPath('dist/src/cli/main.js'), 'serve', '--port', '0', '--keytab', lab.mit.httpKeytab], { env: { ...process.env, ...lab.env, NTLM_USER_FILE: '' } });
+  mkdirSync(join(dir, 'deleg'));
+  server = spawn(process.execPath, [repoPath('dist/src/cli/main.js'), 'serve', '--port', '0', '--keytab', lab.mit.httpKeytab, '--delegated-ccache-dir', join(dir, 'deleg')], { env: { ...process.env, ...lab.env, NTLM_USER_FILE: '' } });
   server.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
   for (let i = 0; i < 100 && !/listening on (\S+)/.test(log); i++) await new Promise((r) => setTimeout(r, 50));
   url = /listening on (\S+)/.exec(log)?.[1] ?? '';
@@ -48,4 +49,21 @@ test('without a ticket curl gets 401 Negotiate and no access', () => {
   const env = { ...process.env, ...lab.env, KRB5CCNAME: `FILE:${join(dir, 'none')}` };
   const code = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--negotiate', '-u', ':', url.replace('127.0.0.1', 'localhost')], { env, encoding: 'utf8' });
   assert.equal(code, '401');
+});
+
+test('curl --negotiate --delegation always with a forwardable TGT → spnego serve --delegated-ccache-dir: the TGT is stored for the application, and MIT kvno gets a service ticket with it (as mod_auth_gssapi GssapiDelegCcacheDir)', async () => {
+  const cc = join(dir, 'fwd');
+  const env = { ...process.env, ...lab.env, KRB5CCNAME: `FILE:${cc}` };
+  execFileSync('kinit', ['-f', `alice@${lab.mit.realm}`], { input: `${lab.mit.users.find((u) => u.name === 'alice')!.password}\n`, env });
+  const body = execFileSync('curl', ['-sS', '--fail', '--negotiate', '--delegation', 'always', '-u', ':', url.replace('127.0.0.1', 'localhost')], { env, encoding: 'utf8' });
+  const j = JSON.parse(body) as { principal: string; delegatedCcache?: string };
+  assert.equal(j.principal, `alice@${lab.mit.realm}`);
+  assert.equal(j.delegatedCcache, join(dir, 'deleg', `krb5cc_alice@${lab.mit.realm}`));
+  const klist = execFileSync('klist', [j.delegatedCcache!], { env: { ...process.env, ...lab.env }, encoding: 'utf8' });
+  assert.match(klist, new RegExp(`krbtgt/${lab.mit.realm.replace('.', '\\.')}@`));
+  const kvno = execFileSync('kvno', ['-c', j.delegatedCcache!, `HTTP/localhost@${lab.mit.realm}`], { env: { ...process.env, ...lab.env }, encoding: 'utf8' });
+  assert.match(kvno, /kvno = \d+/);
+  // Without delegation nothing is stored.
+  const plain = JSON.parse(execFileSync('curl', ['-sS', '--fail', '--negotiate', '-u', ':', url.replace('127.0.0.1', 'localhost')], { env, encoding: 'utf8' })) as { delegatedCcache?: string };
+  assert.equal(plain.delegatedCcache, undefined);
 });

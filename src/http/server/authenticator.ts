@@ -62,7 +62,15 @@ export interface NegotiateIdentity {
   readonly groupSids?: readonly string[];
   /** The user's SID from the PAC. */
   readonly sid?: string;
-  /** `ntlm` (later `kerberos`). */
+  /** The UPN from the PAC. */
+  readonly upn?: string;
+  /**
+   * Kerberos with delegation (curl --delegation always, a browser allowed to delegate): writes the
+   * client's forwarded TGT to a FILE ccache the application can use (KRB5CCNAME) and returns its
+   * path; undefined when nothing was delegated. Not enumerable, so logs and JSON leave it out.
+   */
+  readonly storeDelegated?: (ccacheName: string) => string | undefined;
+  /** `ntlm` or `kerberos`. */
   readonly mech: string;
   /** The HTTP scheme the client used. */
   readonly scheme: 'Negotiate' | 'NTLM' | 'Basic';
@@ -317,11 +325,14 @@ export function createNegotiateAuthenticator(opts: NegotiateAuthenticatorOptions
       ...(peer.realm ? { realm: peer.realm } : {}),
       ...(peer.groupSids ? { groupSids: peer.groupSids } : {}),
       ...(peer.sid ? { sid: peer.sid } : {}),
+      ...(peer.upn ? { upn: peer.upn } : {}),
       mech: ctx.mech ?? 'unknown',
       scheme,
       mic,
       reused: false,
     };
+    const store = ctx.storeDelegated?.bind(ctx);
+    if (store) Object.defineProperty(identity, 'storeDelegated', { value: store, enumerable: false });
     if (bound) s.identity = identity;
     const remoteAddress = remoteOf(socket);
     emit({ outcome: 'authenticated', status: 200, identity, ...(remoteAddress ? { remoteAddress } : {}) });
