@@ -96,3 +96,28 @@ test('rc4-hmac is refused without allowWeakCrypto: our initiator cannot get the 
     await peer.close();
   }
 });
+
+test('rc4-hmac over HTTP: spnego fetch --allow-weak-crypto → spnego serve --allow-weak-crypto with the rc4 keytab: 200 as alice; without the client option, a typed refusal', async () => {
+  const { startServe } = await import('../../src/cli/serve.js');
+  const { execFile } = await import('node:child_process');
+  const { repoPath } = await import('../helpers/paths.js');
+  const running = await startServe({ host: '127.0.0.1', port: 0, credential: { keytab: lab.mit.rc4Service.keytab }, allowWeakCrypto: true, log: () => undefined });
+  try {
+    const url = `http://127.0.0.1:${(running.server.address() as { port: number }).port}/`;
+    const tgtOnly = `FILE:${join(dir, 'cc-http')}`;
+    const principal = client.parsePrincipal(alice.principal);
+    writeCcache(tgtOnly, principal, [await client.tgtWithPassword(principal, alice.password)]);
+    const fetch = (extra: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) =>
+        execFile(process.execPath, [repoPath('dist/src/cli/main.js'), 'fetch', '--spn', target, ...extra, url], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KRB5_CONFIG: lab.mit.krb5Conf, KRB5CCNAME: tgtOnly }, encoding: 'utf8' }, (e, out, err) =>
+          resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err })));
+    const ok = await fetch(['--allow-weak-crypto']);
+    assert.equal(ok.code, 0, ok.err);
+    assert.equal((JSON.parse(ok.out) as { principal: string }).principal, alice.principal);
+    const refused = await fetch([]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /^spnego: [A-Z_]+: .*(weak|ETYPE_NOSUPP)/);
+  } finally {
+    await running.close();
+  }
+});
