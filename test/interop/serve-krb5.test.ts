@@ -51,7 +51,7 @@ test('without a ticket curl gets 401 Negotiate and no access', () => {
   assert.equal(code, '401');
 });
 
-test('curl --negotiate --delegation always with a forwardable TGT → spnego serve --delegated-ccache-dir: the TGT is stored for the application, and MIT kvno gets a service ticket with it (as mod_auth_gssapi GssapiDelegCcacheDir)', async () => {
+test('curl --negotiate --delegation always (and spnego fetch --delegation) with a forwardable TGT → spnego serve --delegated-ccache-dir: the TGT is stored for the application, and MIT kvno gets a service ticket with it (as mod_auth_gssapi GssapiDelegCcacheDir)', async () => {
   const cc = join(dir, 'fwd');
   const env = { ...process.env, ...lab.env, KRB5CCNAME: `FILE:${cc}` };
   execFileSync('kinit', ['-f', `alice@${lab.mit.realm}`], { input: `${lab.mit.users.find((u) => u.name === 'alice')!.password}\n`, env });
@@ -66,4 +66,8 @@ test('curl --negotiate --delegation always with a forwardable TGT → spnego ser
   // Without delegation nothing is stored.
   const plain = JSON.parse(execFileSync('curl', ['-sS', '--fail', '--negotiate', '-u', ':', url.replace('127.0.0.1', 'localhost')], { env, encoding: 'utf8' })) as { delegatedCcache?: string };
   assert.equal(plain.delegatedCcache, undefined);
+  // Our own client delegates the same way: spnego fetch --delegation (curl's --delegation always).
+  const ours = JSON.parse(execFileSync(process.execPath, [repoPath('dist/src/cli/main.js'), 'fetch', '--delegation', url.replace('127.0.0.1', 'localhost')], { env, encoding: 'utf8' })) as { delegatedCcache?: string };
+  assert.equal(ours.delegatedCcache, j.delegatedCcache);
+  assert.match(execFileSync('kvno', ['-c', ours.delegatedCcache!, `HTTP/localhost@${lab.mit.realm}`], { env: { ...process.env, ...lab.env }, encoding: 'utf8' }), /kvno = \d+/);
 });

@@ -406,3 +406,15 @@ test('50 concurrent handshakes from our initiator, each on its own socket, all s
     assert.ok(r.complete);
   }
 });
+
+test('the event names an IPv6 peer as [addr]:port, an IPv4 one as addr:port', async () => {
+  const events: NegotiateEvent[] = [];
+  const a = createNegotiateAuthenticator({ credential: { ntlmUsers: USERS }, onEvent: (e) => events.push(e) });
+  for (const [remoteAddress, want] of [['::1', '[::1]:4711'], ['127.0.0.1', '127.0.0.1:4711']] as const) {
+    const sock = Object.assign(new net.Socket(), {});
+    Object.defineProperty(sock, 'remoteAddress', { value: remoteAddress });
+    Object.defineProperty(sock, 'remotePort', { value: 4711 });
+    await a.authenticate({ headers: { authorization: 'Negotiate AAAA' }, socket: sock });
+    assert.equal(events.at(-1)?.remoteAddress, want);
+  }
+});

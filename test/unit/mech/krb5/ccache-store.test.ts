@@ -86,3 +86,17 @@ test('destroyCcache: the file is gone; a missing cache is false', () => {
     assert.equal(destroyCcache(path), false);
   });
 });
+
+test('%{username} in a cache name is the passwd entry\'s user name (as MIT), not $USER, which su and sudo leave stale', async () => {
+  const { expandPath } = await import('../../../../src/mech/krb5/ccache-store.js');
+  const { userInfo } = await import('node:os');
+  const saved = process.env['USER'];
+  process.env['USER'] = 'not-the-login-name';
+  try {
+    assert.equal(expandPath('/tmp/krb5cc_%{username}'), `/tmp/krb5cc_${userInfo().username}`);
+    assert.equal(expandPath('/tmp/krb5cc_%{uid}'), `/tmp/krb5cc_${process.getuid!()}`);
+  } finally {
+    if (saved === undefined) delete process.env['USER'];
+    else process.env['USER'] = saved;
+  }
+});
