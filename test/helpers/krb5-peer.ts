@@ -1,114 +1,25 @@
-// Drives scripts/lab/krb5_gss_peer.py (MIT krb5 through python-gssapi: raw krb5 or SPNEGO,
-// initiator or acceptor) over stdin/stdout, one JSON object per line, so one child process serves
-// a whole handshake and then the per-message calls. Every call has a timeout; close() ends it.
+// scripts/lab/krb5_gss_peer.py (MIT krb5 through python-gssapi: raw krb5 or SPNEGO, initiator or
+// acceptor), driven like the other lab peers (peer.ts), and the exchanges the Kerberos interop
+// tests run with it: a handshake either way, then wrap/unwrap and MIC both ways.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { repoPath } from './paths.js';
+import { LabPeer } from './peer.js';
 import { SpnegoError } from '../../src/errors.js';
 import type { SecurityContext } from '../../src/gss/context.js';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const nonce = () => randomBytes(4).toString('hex');
 
-export interface Reply {
-  ok: boolean;
-  error?: string;
-  token?: string | null;
-  data?: string;
-  complete?: boolean;
-  encrypted?: boolean;
-  peer?: string;
-  mech?: string;
-  enctype?: number;
-  flags?: string[];
-  [k: string]: unknown;
-}
-
-export class MitPeer {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: string[] = [];
-  private waiter: ((l: string | null) => void) | undefined;
-  private closed = false;
-  private stderr = '';
-
-  private constructor(readonly role: 'init' | 'accept', args: string[], env: Record<string, string>, python: string) {
-    this.child = spawn(python, [repoPath('scripts/lab/krb5_gss_peer.py'), role, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe' });
-    this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-3000)));
-    const rl = createInterface({ input: this.child.stdout });
-    rl.on('line', (l) => this.deliver(l));
-    rl.on('close', () => {
-      this.closed = true;
-      this.deliver(null);
-    });
-  }
-
-  private deliver(l: string | null): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    if (w) w(l);
-    else if (l !== null) this.lines.push(l);
-  }
-
-  /** `python`: the lab's (lab.json `python`), which has python-gssapi. */
+/** scripts/lab/krb5_gss_peer.py through the shared line-protocol driver (LabPeer). */
+export class MitPeer extends LabPeer {
+  /**
+   * `args`: `--mech krb5|spnego`, `--target SERVICE@HOST`; `env`: KRB5_CONFIG, KRB5_KTNAME,
+   * KRB5CCNAME...; `python`: the lab's (lab.json `python`), which has python-gssapi.
+   */
   static async start(role: 'init' | 'accept', args: string[], env: Record<string, string>, python = '/usr/bin/python3'): Promise<MitPeer> {
-    const p = new MitPeer(role, args, env, python);
-    const r = await p.read();
-    if (!r.ok) {
-      await p.close();
-      throw new Error(`krb5_gss_peer.py ${role} did not start: ${JSON.stringify(r)} ${p.stderr}`);
-    }
-    return p;
-  }
-
-  private read(): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`krb5_gss_peer.py ${this.role}: no answer; stderr: ${this.stderr}`)), 20_000);
-      const done = (l: string | null) => {
-        clearTimeout(t);
-        if (l === null) reject(new Error(`krb5_gss_peer.py ${this.role} exited; stderr: ${this.stderr}`));
-        else resolve(JSON.parse(l) as Reply);
-      };
-      const q = this.lines.shift();
-      if (q !== undefined) done(q);
-      else if (this.closed) done(null);
-      else this.waiter = done;
-    });
-  }
-
-  call(req: Record<string, unknown>): Promise<Reply> {
-    this.child.stdin.write(`${JSON.stringify(req)}\n`);
-    return this.read();
-  }
-
-  async must(req: Record<string, unknown>): Promise<Reply> {
-    const r = await this.call(req);
-    if (!r.ok) throw new Error(`krb5_gss_peer.py ${this.role} ${String(req.op)}: ${r.error ?? JSON.stringify(r)}`);
-    return r;
-  }
-
-  async step(token?: Uint8Array): Promise<{ token: Uint8Array | undefined; complete: boolean }> {
-    const r = await this.must({ op: 'step', token: token ? b64(token) : null });
-    return { token: r.token ? unb64(r.token) : undefined, complete: r.complete === true };
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.closed) return;
-    this.child.stdin.end('{"op":"quit"}\n');
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 3000);
-      this.child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    return LabPeer.ready(new MitPeer('krb5_gss_peer.py', role, { args, env, python, timeoutMs: 20_000 }));
   }
 }
 
@@ -116,21 +27,22 @@ export class MitPeer {
 export async function perMessage(ours: SecurityContext, mit: MitPeer, label: string): Promise<void> {
   for (const conf of [true, false]) {
     const m1 = enc(`ours->MIT ${label} conf=${conf} ${nonce()}`);
-    const u = await mit.must({ op: 'unwrap', token: b64(ours.wrap(m1, { encrypt: conf })) });
-    assert.equal(dec(unb64(u.data!)), dec(m1));
+    const u = await mit.unwrap(ours.wrap(m1, { encrypt: conf }));
+    assert.equal(dec(u.data), dec(m1));
     assert.equal(u.encrypted, conf, 'MIT sees the confidentiality we asked for');
     const m2 = enc(`MIT->ours ${label} conf=${conf} ${nonce()}`);
-    const w = await mit.must({ op: 'wrap', data: b64(m2), conf });
+    const w = await mit.wrap(m2, conf);
     assert.equal(w.encrypted, conf);
-    assert.equal(dec(ours.unwrap(unb64(w.token!))), dec(m2));
+    assert.equal(dec(ours.unwrap(w.token)), dec(m2));
   }
   const m3 = enc(`our MIC ${label} ${nonce()}`);
-  await mit.must({ op: 'verify_mic', data: b64(m3), token: b64(ours.getMic(m3)) });
+  const good = await mit.verifyMic(m3, ours.getMic(m3));
+  assert.equal(good.ok, true, good.error);
   const m4 = enc(`MIT MIC ${label} ${nonce()}`);
-  const mic = unb64((await mit.must({ op: 'get_mic', data: b64(m4) })).token!);
+  const mic = await mit.getMic(m4);
   ours.verifyMic(m4, mic);
   // The checks can fail: a MIC over other bytes is refused by each side.
-  const bad = await mit.call({ op: 'verify_mic', data: b64(enc('other bytes')), token: b64(ours.getMic(m3)) });
+  const bad = await mit.verifyMic(enc('other bytes'), ours.getMic(m3));
   assert.equal(bad.ok, false, 'MIT refused a MIC over different bytes');
   assert.throws(() => ours.verifyMic(enc('other bytes'), mic), (e: unknown) => e instanceof SpnegoError && e.code === 'BAD_MIC');
 }

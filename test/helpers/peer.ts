@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { repoPath } from './paths.js';
 
-export type PeerRole = 'gss-init' | 'gss-accept' | 'samba-accept' | 'samba-init';
+/** ntlm_peer.py / spnego_peer.py roles, and krb5_gss_peer.py's init / accept. */
+export type PeerRole = 'gss-init' | 'gss-accept' | 'samba-accept' | 'samba-init' | 'init' | 'accept';
 
 /** The subset of $LAB_STATE/lab.json the NTLM peers need. */
 export interface NtlmLab {
@@ -18,11 +19,16 @@ export interface NtlmLab {
   samba: { domain: string; smbConf: string; ntlmAuth?: string; users: { name: string; password: string }[] };
 }
 
-/** Reads $LAB_STATE/lab.json; throws (never skips) when the lab is not up. */
-export function readLab(): NtlmLab {
+/** Reads $LAB_STATE/lab.json as the subset `T` a test needs; throws (never skips) when the lab is not up. */
+export function readLabAs<T>(): T {
   const state = process.env.LAB_STATE;
   if (!state) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
-  return JSON.parse(readFileSync(join(state, 'lab.json'), 'utf8')) as NtlmLab;
+  return JSON.parse(readFileSync(join(state, 'lab.json'), 'utf8')) as T;
+}
+
+/** The NTLM peers' subset of lab.json. */
+export function readLab(): NtlmLab {
+  return readLabAs<NtlmLab>();
 }
 
 export interface PeerOptions {
@@ -35,6 +41,8 @@ export interface PeerOptions {
   password?: string;
   /** Comma-separated python-gssapi RequirementFlag names for gss-init. */
   flags?: string;
+  /** More arguments for the script (krb5_gss_peer.py: `--mech krb5|spnego`). */
+  args?: readonly string[];
   /** Extra environment (e.g. NTLM_USER_FILE for a peer without the lab). */
   env?: Record<string, string>;
   /** Per-call timeout, default 15 s. */
@@ -51,6 +59,11 @@ export interface PeerReply {
   data?: string;
   complete?: boolean;
   encrypted?: boolean;
+  /** krb5_gss_peer.py info: the peer name, mech OID, context key enctype and flags. */
+  peer?: string;
+  mech?: string;
+  enctype?: number;
+  flags?: string[];
   [k: string]: unknown;
 }
 
@@ -90,6 +103,7 @@ export class LabPeer {
     if (opts.domain !== undefined) args.push('--domain', opts.domain);
     if (opts.password !== undefined) args.push('--password', opts.password);
     if (opts.flags) args.push('--flags', opts.flags);
+    if (opts.args) args.push(...opts.args);
     // No Kerberos ticket may leak in: an empty credential cache of our own.
     this.emptyCcacheDir = mkdtempSync(join(tmpdir(), 'lab-peer-'));
     const env: Record<string, string> = {

@@ -22,6 +22,7 @@ import { parseKrb5Config } from '../../src/mech/krb5/config/index.js';
 import { writeCcache } from '../../src/mech/krb5/ccache-store.js';
 import { formatPrincipal } from '../../src/mech/krb5/principal.js';
 import { SpnegoError } from '../../src/errors.js';
+import { readLabAs } from '../helpers/peer.js';
 import { MitPeer, perMessage, handshakeToMit } from '../helpers/krb5-peer.js';
 
 interface Lab {
@@ -38,9 +39,7 @@ let lab: Lab;
 let dir: string;
 let alice: { principal: string; password: string };
 before(() => {
-  const s = process.env.LAB_STATE;
-  if (!s) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
-  lab = JSON.parse(readFileSync(join(s, 'lab.json'), 'utf8')) as Lab;
+  lab = readLabAs<Lab>();
   if (!lab.mit.crossRealm) throw new Error('this lab has no second realm: restart it with the current scripts/lab/up.sh');
   alice = lab.mit.users.find((u) => u.name === 'alice')!;
   dir = mkdtempSync(join(tmpdir(), 'spnego-xrealm-'));

@@ -7,14 +7,18 @@
 // Needs the lab (LAB_STATE): without it every test fails and says how to start it; none skips.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initiator, acceptor } from '../../src/gss/context.js';
 import { Krb5Client } from '../../src/mech/krb5/client.js';
 import { writeCcache } from '../../src/mech/krb5/ccache-store.js';
 import { SpnegoError } from '../../src/errors.js';
+import { readLabAs } from '../helpers/peer.js';
 import { MitPeer, perMessage, handshakeToMit, handshakeFromMit } from '../helpers/krb5-peer.js';
+import { startServe } from '../../src/cli/serve.js';
+import { execFile } from 'node:child_process';
+import { repoPath } from '../helpers/paths.js';
 
 interface Lab {
   python?: string;
@@ -28,9 +32,7 @@ let client: Krb5Client;
 let target: string;
 let alice: { principal: string; password: string };
 before(async () => {
-  const s = process.env.LAB_STATE;
-  if (!s) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
-  lab = JSON.parse(readFileSync(join(s, 'lab.json'), 'utf8')) as Lab;
+  lab = readLabAs<Lab>();
   if (!lab.mit.rc4Service) throw new Error('this lab has no rc4 service: restart it with the current scripts/lab/up.sh');
   alice = lab.mit.users.find((u) => u.name === 'alice')!;
   dir = mkdtempSync(join(tmpdir(), 'spnego-rc4-'));
@@ -98,9 +100,6 @@ test('rc4-hmac is refused without allowWeakCrypto: our initiator cannot get the 
 });
 
 test('rc4-hmac over HTTP: spnego fetch --allow-weak-crypto → spnego serve --allow-weak-crypto with the rc4 keytab: 200 as alice; without the client option, a typed refusal', async () => {
-  const { startServe } = await import('../../src/cli/serve.js');
-  const { execFile } = await import('node:child_process');
-  const { repoPath } = await import('../helpers/paths.js');
   const running = await startServe({ host: '127.0.0.1', port: 0, credential: { keytab: lab.mit.rc4Service.keytab }, allowWeakCrypto: true, log: () => undefined });
   try {
     const url = `http://127.0.0.1:${(running.server.address() as { port: number }).port}/`;

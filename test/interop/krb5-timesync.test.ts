@@ -21,6 +21,7 @@ import { readCcache, readKeytab, serviceKeysFromKeytab, writeCcache } from '../.
 import { ccacheCodec, ccacheKdcOffset } from '../../src/codec/krb5-files/ccache.js';
 import { MemoryReplayCache } from '../../src/mech/krb5/replay-cache.js';
 import { SpnegoError } from '../../src/errors.js';
+import { readLabAs } from '../helpers/peer.js';
 import type { Credential } from '../../src/mech/krb5/credential.js';
 
 interface Lab {
@@ -30,9 +31,7 @@ interface Lab {
 let lab: Lab;
 let dir: string;
 before(() => {
-  const s = process.env.LAB_STATE;
-  if (!s) throw new Error('LAB_STATE is not set: run `npm test` (it starts the lab), or S=$(bash scripts/lab/up.sh | tail -n1) and LAB_STATE=$S');
-  lab = JSON.parse(readFileSync(join(s, 'lab.json'), 'utf8')) as Lab;
+  lab = readLabAs<Lab>();
   dir = mkdtempSync(join(tmpdir(), 'spnego-timesync-'));
 });
 after(() => {

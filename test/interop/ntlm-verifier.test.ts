@@ -6,6 +6,9 @@ import { NtlmInitiator } from '../../src/mech/ntlm/initiator.js';
 import { NtlmAcceptor } from '../../src/mech/ntlm/acceptor.js';
 import { NtlmAuthVerifier } from '../../src/mech/ntlm/verifier.js';
 import { readLab } from '../helpers/peer.js';
+import { startServe } from '../../src/cli/serve.js';
+import { NtlmAuthVerifier as PublicVerifier } from '../../src/index.js';
+import { execFile } from 'node:child_process';
 
 async function logon(password: string) {
   const lab = readLab();
@@ -34,9 +37,6 @@ test('a wrong password is refused by the DC: UNAUTHORIZED, and no secret in the 
 });
 
 test('spnego serve --ntlm-auth (the public NtlmAuthVerifier) with a real NTLM client that names its workstation: curl --ntlm is logged on by the AD DC; a wrong password is 401 (ntlm_auth 4.17 refused our Workstation line before, failing every such client)', async () => {
-  const { startServe } = await import('../../src/cli/serve.js');
-  const { NtlmAuthVerifier: PublicVerifier } = await import('../../src/index.js');
-  const { execFile } = await import('node:child_process');
   const lab = readLab();
   const alice = lab.samba.users.find((u) => u.name === 'alice')!;
   const lines: string[] = [];

@@ -4,6 +4,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initiator, acceptor, SpnegoError, type SecurityContext } from '../../../src/index.js';
+import { Krb5Client } from '../../../src/mech/krb5/client.js';
+import { parseKrb5Config } from '../../../src/mech/krb5/config/index.js';
 
 async function run(c: SecurityContext, s: SecurityContext): Promise<number> {
   let t = await c.step();
@@ -56,8 +58,6 @@ test('missing credentials are typed errors, not crashes: Kerberos without a real
 });
 
 test('negotiate: a Kerberos mechanism that cannot start is left out of the offer, and skippedMechs says why (so an NTLM failure after it can name the Kerberos one)', async () => {
-  const { Krb5Client } = await import('../../../src/mech/krb5/client.js');
-  const { parseKrb5Config } = await import('../../../src/mech/krb5/config/index.js');
   const krb5Client = new Krb5Client({ config: parseKrb5Config(['[libdefaults]\n  dns_lookup_kdc = false\n']) });
   const c = initiator({ mech: 'negotiate', target: 'HTTP@web.example.test', credential: { username: 'alice@EXAMPLE', password: 'pw1' }, krb5Client });
   const s = acceptor({ credential: { ntlmUsers: { 'EXAMPLE\\alice': 'pw1', alice: 'pw1' } }, ntlm: { netbiosDomain: 'EXAMPLE' } });

@@ -7,6 +7,13 @@ import { fromBase64 as fromB64, toBase64 } from '../../../src/bytes/encoding.js'
 import { OID } from '../../../src/iana/oids.js';
 import { readJson } from '../../helpers/paths.js';
 import type { Capture } from '../../helpers/tokens.js';
+import { NtlmInitiator } from '../../../src/mech/ntlm/initiator.js';
+import { NtlmAcceptor } from '../../../src/mech/ntlm/acceptor.js';
+import { MemoryNtHashStore } from '../../../src/mech/ntlm/store.js';
+import { Krb5Initiator } from '../../../src/mech/krb5/gss-initiator.js';
+import { Krb5Acceptor } from '../../../src/mech/krb5/gss-acceptor.js';
+import { MemoryReplayCache } from '../../../src/mech/krb5/replay-cache.js';
+import { issueTicket } from '../../helpers/krb5-ticket.js';
 
 const caps = readJson<{ tokens: Capture[] }>('test/vectors/lab-captures.json').tokens;
 const lines = (prefix: string) => caps.filter((c) => c.name.startsWith(prefix)).map((c) => (c.header ? `${c.header}: Negotiate ${c.base64}` : c.base64)).join('\n');
@@ -80,13 +87,6 @@ test('--ntlm-password: both mechListMICs of real exchanges verify (Apache/gss-nt
 });
 
 test('raw mechanism exchanges (the NTLM scheme, or raw Kerberos/NTLMSSP under Negotiate, as browsers and old clients send them) are explained as raw, not as undecodable SPNEGO', async () => {
-  const { NtlmInitiator } = await import('../../../src/mech/ntlm/initiator.js');
-  const { NtlmAcceptor } = await import('../../../src/mech/ntlm/acceptor.js');
-  const { MemoryNtHashStore } = await import('../../../src/mech/ntlm/store.js');
-  const { Krb5Initiator } = await import('../../../src/mech/krb5/gss-initiator.js');
-  const { Krb5Acceptor } = await import('../../../src/mech/krb5/gss-acceptor.js');
-  const { MemoryReplayCache } = await import('../../../src/mech/krb5/replay-cache.js');
-  const { issueTicket } = await import('../../helpers/krb5-ticket.js');
   const i = new NtlmInitiator({ credential: { username: 'EXAMPLE\\alice', password: 'pw' }, target: 'HTTP/web' });
   const a = new NtlmAcceptor({ store: new MemoryNtHashStore({ 'EXAMPLE\\alice': 'pw' }), netbiosDomain: 'EXAMPLE', netbiosComputer: 'WEB' });
   const n = (await i.step())!;

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { appendToCcache, ccachePath, destroyCcache, readCcache, writeCcache } from '../../../../src/mech/krb5/ccache-store.js';
+import { appendToCcache, ccachePath, destroyCcache, readCcache, writeCcache, expandPath } from '../../../../src/mech/krb5/ccache-store.js';
 import { SpnegoError } from '../../../../src/errors.js';
 import { issueTicket } from '../../../helpers/krb5-ticket.js';
 
@@ -88,8 +88,6 @@ test('destroyCcache: the file is gone; a missing cache is false', () => {
 });
 
 test('%{username} in a cache name is the passwd entry\'s user name (as MIT), not $USER, which su and sudo leave stale', async () => {
-  const { expandPath } = await import('../../../../src/mech/krb5/ccache-store.js');
-  const { userInfo } = await import('node:os');
   const saved = process.env['USER'];
   process.env['USER'] = 'not-the-login-name';
   try {

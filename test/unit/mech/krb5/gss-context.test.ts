@@ -8,6 +8,12 @@ import { Krb5Acceptor } from '../../../../src/mech/krb5/gss-acceptor.js';
 import { getProfile } from '../../../../src/crypto/krb5/registry.js';
 import { issueTicket } from '../../../helpers/krb5-ticket.js';
 import { MemoryReplayCache } from '../../../../src/mech/krb5/replay-cache.js';
+import { InitialContextToken } from '../../../../src/codec/gss/initial-context-token.js';
+import { gssKrb5TokenCodec } from '../../../../src/codec/krb5/gss-krb5-token.js';
+import { encApRepPartCodec } from '../../../../src/codec/krb5/enc-ap-rep-part.js';
+import { KeyUsage } from '../../../../src/iana/krb5.js';
+import { takesAcceptorSubkey } from '../../../../src/mech/krb5/per-message.js';
+import { parsePrincipal } from '../../../../src/mech/krb5/principal.js';
 
 const issue = issueTicket;
 
@@ -104,11 +110,6 @@ test('rc4-hmac contexts (weak crypto only): RFC 1964 per-message tokens both way
 });
 
 test('rc4-hmac (RFC 1964) contexts keep the initiator subkey, as MIT: our acceptor puts no subkey in the AP-REP; an initiator ignores an AP-REP subkey of the same rc4 enctype and takes one of another enctype', async () => {
-  const { InitialContextToken } = await import('../../../../src/codec/gss/initial-context-token.js');
-  const { gssKrb5TokenCodec } = await import('../../../../src/codec/krb5/gss-krb5-token.js');
-  const { encApRepPartCodec } = await import('../../../../src/codec/krb5/enc-ap-rep-part.js');
-  const { KeyUsage } = await import('../../../../src/iana/krb5.js');
-  const { takesAcceptorSubkey } = await import('../../../../src/mech/krb5/per-message.js');
   const encPartOf = (apRep: Uint8Array, key: { enctype: number; value: Uint8Array }, weak: boolean) => {
     const t = gssKrb5TokenCodec.decode(InitialContextToken.decode(apRep).innerToken);
     assert.equal(t.tokId, 'AP-REP');
@@ -153,7 +154,6 @@ test('keys tried as MIT tries its keytab without an acceptor name: a keytab kvno
   const { cred, keys } = issueTicket(18);
   const k = keys[0]!;
   const accept = async (ks: typeof keys, principal?: string) => {
-    const { parsePrincipal } = await import('../../../../src/mech/krb5/principal.js');
     const a = new Krb5Acceptor({ keys: ks, replayCache: new MemoryReplayCache(), ...(principal ? { principal: parsePrincipal(principal) } : {}) });
     await a.step(await new Krb5Initiator({ credential: cred }).step());
     return a;
