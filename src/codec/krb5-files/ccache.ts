@@ -207,6 +207,37 @@ function writeData(w: ByteWriter, b: Uint8Array, what: string): void {
   w.u32be(b.length).bytes(b);
 }
 
+function writeCredential(w: ByteWriter, cr: CcacheCredential, version: 3 | 4): void {
+  writePrincipal(w, cr.client, 'client');
+  writePrincipal(w, cr.server, 'server');
+  w.u16be(u16Check(cr.key.keytype, 'key enctype'));
+  if (version === 3) w.u16be(u16Check(cr.v3KeytypeCopy ?? cr.key.keytype, 'key enctype copy'));
+  writeData(w, cr.key.keyvalue, 'key');
+  w.u32be(u32Check(cr.authtime, 'authtime')).u32be(u32Check(cr.starttime, 'starttime'));
+  w.u32be(u32Check(cr.endtime, 'endtime')).u32be(u32Check(cr.renewTill, 'renew_till'));
+  w.u8(u8Check(cr.isSkey ? 1 : 0, 'is_skey'));
+  w.u32be(u32Check(cr.ticketFlags, 'ticket flags'));
+  w.u32be(cr.addresses.length);
+  for (const a of cr.addresses) {
+    w.u16be(u16Check(a.addrType, 'address type'));
+    writeData(w, a.address, 'address');
+  }
+  w.u32be(cr.authdata.length);
+  for (const a of cr.authdata) {
+    w.u16be(u16Check(a.adType, 'authdata type'));
+    writeData(w, a.adData, 'authdata');
+  }
+  writeData(w, cr.ticket, 'ticket');
+  writeData(w, cr.secondTicket, 'second ticket');
+}
+
+/** Credentials alone, as appended to the end of an existing cache of `version` (MIT fcc_store). */
+export function encodeCcacheCredentials(version: 3 | 4, creds: readonly CcacheCredential[]): Uint8Array {
+  const w = new ByteWriter(1024);
+  for (const cr of creds) writeCredential(w, cr, version);
+  return w.finish();
+}
+
 function encodeCcache(c: Ccache): Uint8Array {
   if (c.version !== 3 && c.version !== 4) encodeFail(`credential cache version ${String(c.version)} is not 3 or 4`);
   const w = new ByteWriter(1024);
@@ -224,29 +255,7 @@ function encodeCcache(c: Ccache): Uint8Array {
     encodeFail('version 3 credential caches have no header tags');
   }
   writePrincipal(w, c.defaultPrincipal, 'default principal');
-  for (const cr of c.credentials) {
-    writePrincipal(w, cr.client, 'client');
-    writePrincipal(w, cr.server, 'server');
-    w.u16be(u16Check(cr.key.keytype, 'key enctype'));
-    if (c.version === 3) w.u16be(u16Check(cr.v3KeytypeCopy ?? cr.key.keytype, 'key enctype copy'));
-    writeData(w, cr.key.keyvalue, 'key');
-    w.u32be(u32Check(cr.authtime, 'authtime')).u32be(u32Check(cr.starttime, 'starttime'));
-    w.u32be(u32Check(cr.endtime, 'endtime')).u32be(u32Check(cr.renewTill, 'renew_till'));
-    w.u8(u8Check(cr.isSkey ? 1 : 0, 'is_skey'));
-    w.u32be(u32Check(cr.ticketFlags, 'ticket flags'));
-    w.u32be(cr.addresses.length);
-    for (const a of cr.addresses) {
-      w.u16be(u16Check(a.addrType, 'address type'));
-      writeData(w, a.address, 'address');
-    }
-    w.u32be(cr.authdata.length);
-    for (const a of cr.authdata) {
-      w.u16be(u16Check(a.adType, 'authdata type'));
-      writeData(w, a.adData, 'authdata');
-    }
-    writeData(w, cr.ticket, 'ticket');
-    writeData(w, cr.secondTicket, 'second ticket');
-  }
+  for (const cr of c.credentials) writeCredential(w, cr, c.version);
   if (c.trailer) w.bytes(bytesCheck(c.trailer, 0x7fffffff, 'trailer'));
   return w.finish();
 }

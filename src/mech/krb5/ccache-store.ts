@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from '../../crypto/provider.js';
 import { SpnegoError } from '../../errors.js';
-import { ccacheCodec, ccacheKdcOffset, ccacheKdcOffsetTag, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
+import { ccacheCodec, ccacheKdcOffset, ccacheKdcOffsetTag, encodeCcacheCredentials, type Ccache, type CcacheCredential, type CcachePrincipal } from '../../codec/krb5-files/ccache.js';
 import { keytabCodec, keytabEntries, type KeytabEntry } from '../../codec/krb5-files/keytab.js';
 import { ticketCodec } from '../../codec/krb5/ticket.js';
 import { flagsFromUInt32, flagsToUInt32 } from '../../codec/krb5/kerberos-flags.js';
@@ -158,8 +158,7 @@ export function writeCcache(name: string, principal: Principal, creds: readonly 
 export function appendToCcache(name: string, creds: readonly Credential[]): void {
   const c = readCcache(name);
   if (c.raw.trailer) return;
-  const whole = ccacheCodec.encode({ ...c.raw, credentials: [] });
-  const more = ccacheCodec.encode({ ...c.raw, credentials: creds.map(toCcacheCredential) }).subarray(whole.length);
+  const more = encodeCcacheCredentials(c.raw.version, creds.map(toCcacheCredential));
   const fd = openSync(c.path, 'a');
   try {
     writeSync(fd, more);

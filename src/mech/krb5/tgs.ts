@@ -96,7 +96,7 @@ async function tgsOnce(o: TgsRequestOptions, tgt: Credential, server: Principal,
     authenticator: { etype: tgt.sessionKey.enctype, cipher: profile.encrypt(tgt.sessionKey, KeyUsage.TGS_REQ_AUTH, authenticator) },
   });
   const req = tgsReqCodec.encode({ pvno: 5, msgType: 12, padata: [{ padataType: PaDataType['PA-TGS-REQ'], padataValue: apReq }], reqBody: body, reqBodyDer: bodyDer });
-  const reply = await o.kdc.send(tgt.server.name.nameString[1] ?? tgt.server.realm, req);
+  const reply = await o.kdc.send(tgsRealm(tgt), req);
   if (reply[0] === 0x7e) throw krbErrorToSpnego(krbErrorCodec.decode(reply), `TGS exchange for ${server.name.nameString.join('/')}@${realmAsked}`);
   const rep = tgsRepCodec.decode(reply);
   let plain: Uint8Array;
